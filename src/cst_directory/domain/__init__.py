@@ -1,0 +1,1 @@
+"""The Qt-free core: phone numbers, entries, regions and search."""

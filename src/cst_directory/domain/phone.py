@@ -1,0 +1,164 @@
+"""Phone numbers: parsing, validation and every form the app shows or dials, all through phonenumbers."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult, shortnumberinfo
+
+HOME_REGION = "GB"
+HOME_COUNTRY_CODE = 44
+# Longer text than this is not a phone number, whatever it holds; refusing it early keeps the parser's
+# work bounded.
+MAX_NUMBER_CHARS = 64
+# Short codes are at most six digits in the UK (116 123); anything longer is parsed as a full number.
+MAX_SHORT_CODE_DIGITS = 6
+
+
+class Problem(enum.Enum):
+    NOT_A_NUMBER = "not a number"
+    TOO_SHORT = "too short"
+    TOO_LONG = "too long"
+    NOT_VALID_IN_COUNTRY = "not valid in that country"
+    UNVERIFIED = "not a number in use"
+
+
+class NumberError(ValueError):
+    """A number was refused; the message is a sentence for the user."""
+
+    def __init__(self, problem: Problem, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    display: str
+    """As the app shows it: national form for UK numbers, international otherwise, digits for short codes."""
+    international: str | None
+    e164: str | None
+    dial: str
+    """What to dial from a UK phone, digits only (and a leading 00 abroad)."""
+    tel_uri: str
+    is_short: bool
+    verified: bool
+    extension: str | None
+    search_digits: str
+    """National significant number (or the short code): what digit queries are matched against."""
+
+
+def parse_number(text: str, *, allow_unverified: bool = False) -> PhoneNumber:
+    """Parse text as a UK-default phone number, or raise NumberError saying what is wrong."""
+    raw = text.strip()
+    if not raw:
+        raise NumberError(Problem.NOT_A_NUMBER, "Enter a phone number.")
+    if len(raw) > MAX_NUMBER_CHARS:
+        raise NumberError(Problem.TOO_LONG, "That is too long to be a phone number.")
+    if not any(ch.isdigit() for ch in raw):
+        raise NumberError(Problem.NOT_A_NUMBER, "That is not a phone number: it has no digits.")
+    short = _parse_short_code(raw)
+    if short is not None:
+        return short
+    try:
+        parsed = phonenumbers.parse(raw, HOME_REGION)
+    except NumberParseException as exc:
+        raise _parse_error(exc) from None
+    return _full_number(parsed, allow_unverified)
+
+
+def _parse_short_code(raw: str) -> PhoneNumber | None:
+    if raw.startswith("+") or not all(ch.isdigit() or ch in " -" for ch in raw):
+        return None
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if len(digits) > MAX_SHORT_CODE_DIGITS or digits.startswith("0"):
+        return None
+    try:
+        parsed = phonenumbers.parse(digits, HOME_REGION)
+    except NumberParseException:
+        return None
+    if not (shortnumberinfo.is_valid_short_number_for_region(parsed, HOME_REGION)
+            or shortnumberinfo.is_emergency_number(digits, HOME_REGION)):
+        return None
+    # 116 numbers are the EU's harmonised helplines, always written in two groups of three.
+    display = f"{digits[:3]} {digits[3:]}" if len(digits) == 6 and digits.startswith("116") else digits
+    return PhoneNumber(
+        display=display,
+        international=None,
+        e164=None,
+        dial=digits,
+        # RFC 3966 requires a phone-context for numbers that are only meaningful locally.
+        tel_uri=f"tel:{digits};phone-context=+{HOME_COUNTRY_CODE}",
+        is_short=True,
+        verified=True,
+        extension=None,
+        search_digits=digits,
+    )
+
+
+def _parse_error(exc: NumberParseException) -> NumberError:
+    kind = exc.error_type
+    if kind == NumberParseException.INVALID_COUNTRY_CODE:
+        return NumberError(Problem.NOT_VALID_IN_COUNTRY,
+                           "That country code is not in use: check the digits after the +.")
+    if kind in (NumberParseException.TOO_SHORT_NSN, NumberParseException.TOO_SHORT_AFTER_IDD):
+        return NumberError(Problem.TOO_SHORT, "That number is too short: include the area code.")
+    if kind == NumberParseException.TOO_LONG:
+        return NumberError(Problem.TOO_LONG, "That number is too long: check for extra digits.")
+    return NumberError(Problem.NOT_A_NUMBER, "That is not a phone number: use digits, spaces and a leading +.")
+
+
+def _full_number(parsed: phonenumbers.PhoneNumber, allow_unverified: bool) -> PhoneNumber:
+    verified = phonenumbers.is_valid_number(parsed)
+    if not verified:
+        reason = phonenumbers.is_possible_number_with_reason(parsed)
+        if reason in (ValidationResult.TOO_SHORT, ValidationResult.IS_POSSIBLE_LOCAL_ONLY):
+            raise NumberError(Problem.TOO_SHORT, "That number is too short: include the area code.")
+        if reason == ValidationResult.TOO_LONG:
+            raise NumberError(Problem.TOO_LONG, "That number is too long: check for extra digits.")
+        if reason == ValidationResult.INVALID_COUNTRY_CODE:
+            raise NumberError(Problem.NOT_VALID_IN_COUNTRY,
+                              "That country code is not in use: check the digits after the +.")
+        if reason != ValidationResult.IS_POSSIBLE:
+            raise NumberError(Problem.NOT_VALID_IN_COUNTRY,
+                              f"That number has the wrong number of digits for {_country(parsed)}.")
+        if not allow_unverified:
+            raise NumberError(Problem.UNVERIFIED,
+                              f"That is not a number in use in {_country(parsed)}: check it, "
+                              "or save it anyway as unverified.")
+    is_home = parsed.country_code == HOME_COUNTRY_CODE
+    display_format = PhoneNumberFormat.NATIONAL if is_home else PhoneNumberFormat.INTERNATIONAL
+    without_ext = phonenumbers.PhoneNumber(country_code=parsed.country_code,
+                                           national_number=parsed.national_number,
+                                           italian_leading_zero=parsed.italian_leading_zero,
+                                           number_of_leading_zeros=parsed.number_of_leading_zeros)
+    dial_form = phonenumbers.format_out_of_country_calling_number(without_ext, HOME_REGION)
+    return PhoneNumber(
+        display=phonenumbers.format_number(parsed, display_format),
+        international=phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
+        e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
+        dial="".join(ch for ch in dial_form if ch.isdigit()),
+        tel_uri=phonenumbers.format_number(parsed, PhoneNumberFormat.RFC3966),
+        is_short=False,
+        verified=verified,
+        extension=parsed.extension or None,
+        search_digits=phonenumbers.national_significant_number(parsed),
+    )
+
+
+def _country(parsed: phonenumbers.PhoneNumber) -> str:
+    if parsed.country_code == HOME_COUNTRY_CODE:
+        return "the UK"
+    return f"country code +{parsed.country_code}"
+
+
+def query_digits(digits: str) -> str:
+    """Digits of a number query with any UK or international prefix removed, to match search_digits."""
+    for prefix in ("0044", "44"):
+        if digits.startswith(prefix) and len(digits) > len(prefix) + 2:
+            return digits[len(prefix):].removeprefix("0")
+    if digits.startswith("00"):
+        return digits[2:]
+    return digits.removeprefix("0")

@@ -1,0 +1,1 @@
+"""Everything that touches files: the shipped directory data, the user's data directory and store."""

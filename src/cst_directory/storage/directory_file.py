@@ -1,0 +1,133 @@
+"""Loading and checking the built-in directory data file shipped in resources/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.domain.entries import Category, Entry, make_entry
+from cst_directory.domain.phone import NumberError, parse_number
+from cst_directory.domain.regions import UNASSIGNED, Coverage, Region
+
+DATA_FILE = "directory.toml"
+SUPPORTED_FORMAT = 1
+_BUILTIN_CATEGORIES = {c.value for c in Category} - {Category.PERSONAL.value}
+
+
+class DirectoryDataError(Exception):
+    """The shipped data file is missing or damaged; the message is one sentence for the user."""
+
+
+def load_directory(folder: Path) -> BuiltinDirectory:
+    """Read and validate directory.toml, or raise DirectoryDataError saying what is wrong."""
+    path = folder / DATA_FILE
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DirectoryDataError(
+            f"The built-in directory data is missing ({path}): reinstall CST Directory.") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DirectoryDataError(
+            f"The built-in directory data ({path}) cannot be read ({exc}): reinstall CST Directory.") from None
+    try:
+        return _parse(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DirectoryDataError(
+            f"The built-in directory data ({path}) is damaged ({_describe(exc)}): "
+            "reinstall CST Directory.") from None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]!r}"
+    return str(exc)
+
+
+def _parse(raw: dict[str, Any]) -> BuiltinDirectory:
+    if raw.get("format") != SUPPORTED_FORMAT:
+        raise ValueError(f"format {raw.get('format')!r} is not {SUPPORTED_FORMAT}")
+    regions = tuple(
+        Region(id=_text(r, "id"), name=_text(r, "name"), short_name=_text(r, "short_name"),
+               aliases=tuple(_texts(r, "aliases")))
+        for r in _table_list(raw, "regions")
+    )
+    region_ids = {r.id for r in regions}
+    cover_raw = raw["coverage"]
+    coverage = {
+        region_id: Coverage(
+            places=tuple(_texts(cover_raw[region_id], "places")),
+            postcode_areas=tuple(_texts(cover_raw[region_id], "postcode_areas")),
+            postcode_districts=tuple(_texts(cover_raw[region_id], "postcode_districts")),
+            dialling_codes=tuple(_texts(cover_raw[region_id], "dialling_codes")),
+        )
+        for region_id in (*sorted(region_ids), UNASSIGNED)
+    }
+    entries = tuple(_entry(e, region_ids) for e in _table_list(raw, "entries"))
+    ids = [e.id for e in entries]
+    duplicated = {i for i in ids if ids.count(i) > 1}
+    if duplicated:
+        raise ValueError(f"entry id {sorted(duplicated)[0]!r} is used twice")
+    return BuiltinDirectory(
+        regions=regions,
+        coverage=coverage,
+        derivation=_text(cover_raw, "derivation"),
+        checked=_date(raw, "checked"),
+        entries=entries,
+    )
+
+
+def _entry(raw: dict[str, Any], region_ids: set[str]) -> Entry:
+    entry_id = _text(raw, "id")
+    category = _text(raw, "category")
+    if category not in _BUILTIN_CATEGORIES:
+        raise ValueError(f"entry {entry_id!r} has unknown category {category!r}")
+    region = raw.get("region")
+    if region is not None and region not in region_ids:
+        raise ValueError(f"entry {entry_id!r} names unknown region {region!r}")
+    try:
+        number = parse_number(_text(raw, "number"))
+    except NumberError as exc:
+        raise ValueError(f"entry {entry_id!r} has a bad number: {exc.message}") from None
+    return make_entry(
+        id=entry_id,
+        name=_text(raw, "name"),
+        category=Category(category),
+        region=region,
+        number=number,
+        builtin=True,
+        notes=str(raw.get("notes", "")).strip(),
+        source=_text(raw, "source"),
+        as_of=_date(raw, "as_of"),
+        availability=raw.get("availability"),
+        cost=raw.get("cost"),
+    )
+
+
+def _table_list(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = raw[key]
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        raise ValueError(f"{key!r} must be a non-empty list of tables")
+    return value
+
+
+def _text(raw: dict[str, Any], key: str) -> str:
+    value = raw[key]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key!r} must be non-empty text")
+    return value.strip()
+
+
+def _texts(raw: dict[str, Any], key: str) -> list[str]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"{key!r} must be a list of non-empty text")
+    return [v.strip() for v in value]
+
+
+def _date(raw: dict[str, Any], key: str) -> str:
+    text = _text(raw, key)
+    dt.date.fromisoformat(text)
+    return text

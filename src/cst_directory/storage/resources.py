@@ -1,0 +1,26 @@
+"""Finding the read-only resources shipped with the app, wherever it was installed from."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+RESOURCES_ENV = "CST_DIRECTORY_RESOURCES"
+
+
+def resources_dir() -> Path:
+    """The folder holding directory.toml and the icons.
+
+    A wheel carries it inside the package, a PyInstaller bundle beside the bundled package, and a source
+    checkout keeps it at the top of the tree; the first that exists wins.
+    """
+    package = Path(__file__).resolve().parent.parent
+    candidates = [package / "resources"]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        candidates.append(Path(bundle) / "resources")
+    candidates.append(package.parent.parent / "resources")
+    for candidate in candidates:
+        if (candidate / "directory.toml").is_file():
+            return candidate
+    return candidates[0]
