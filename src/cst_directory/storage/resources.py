@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,10 @@ def resources_dir() -> Path:
     A wheel carries it inside the package, a PyInstaller bundle beside the bundled package, and a source
     checkout keeps it at the top of the tree; the first that exists wins.
     """
+    override = os.environ.get(RESOURCES_ENV)
+    if override:
+        # For testing a damaged or corrected data file without touching the installed one.
+        return Path(override)
     package = Path(__file__).resolve().parent.parent
     candidates = [package / "resources"]
     bundle = getattr(sys, "_MEIPASS", None)

@@ -1,0 +1,89 @@
+"""The composition root: reads the command line, loads the data, builds the window and runs it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from cst_directory import APP_ID, APP_NAME, __version__
+from cst_directory.domain.search import DirectorySearch
+from cst_directory.storage.directory_file import DirectoryDataError, load_directory
+from cst_directory.storage.paths import DataDirError, data_home
+from cst_directory.storage.resources import resources_dir
+
+SETTINGS_FILE = "settings.ini"
+EXIT_STORAGE = 3
+# If the window has not painted by then something is badly wrong; --exit-after-show must not hang CI.
+FIRST_PAINT_TIMEOUT_MS = 30_000
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cst-directory",
+                                     description="CST Directory. In an emergency, call 999 first.")
+    parser.add_argument("--home", metavar="DIR", help="keep all user data under DIR")
+    parser.add_argument("--exit-after-show", action="store_true",
+                        help="show the window, wait for its first paint, then exit")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("query", nargs="?", default="", metavar="QUERY", help="text to search for at launch")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        home = data_home(args.home)
+        directory = load_directory(resources_dir())
+    except (DataDirError, DirectoryDataError) as exc:
+        _report_fatal(str(exc))
+        return EXIT_STORAGE
+
+    # Qt is imported only once the data is known to be good, so a bad install fails fast and plainly.
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cst_directory.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+
+    settings = QSettings(str(home / SETTINGS_FILE), QSettings.Format.IniFormat)
+    window = MainWindow(directory, DirectorySearch(directory.region_index()), settings)
+    window.set_entries(directory.entries)
+    if args.query:
+        window.set_query(args.query)
+    if args.exit_after_show:
+        window.first_painted.connect(app.quit)
+        QTimer.singleShot(FIRST_PAINT_TIMEOUT_MS, lambda: app.exit(1))
+    window.show()
+    code = app.exec()
+    if args.exit_after_show:
+        window.close()
+    return code
+
+
+def _report_fatal(message: str) -> None:
+    print(f"cst-directory: {message}", file=sys.stderr)
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication(sys.argv[:1])
+        QMessageBox.critical(None, APP_NAME, message)
+        del app
+    except Exception:  # noqa: BLE001
+        # No display or no Qt libraries: stderr already has the sentence.
+        pass
+
+
+def run() -> None:
+    raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    run()

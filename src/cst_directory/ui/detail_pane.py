@@ -1,0 +1,126 @@
+"""The pane beside the list: everything about the selected entry, and the buttons to copy or call it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from cst_directory.domain.entries import Entry
+
+
+def _published(as_of: str) -> str:
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        return as_of
+    return f"{day.day} {day:%B %Y}"
+
+
+class DetailPane(QFrame):
+    copy_requested = Signal(str)
+    call_requested = Signal(str)
+
+    def __init__(self, region_names: dict[str | None, str], checked: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._checked = checked
+        self.setObjectName("detailPane")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._region_names = region_names
+        self._entry: Entry | None = None
+
+        self.name_label = QLabel()
+        self.name_label.setWordWrap(True)
+        title_font = self.name_label.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
+        title_font.setBold(True)
+        self.name_label.setFont(title_font)
+        self.number_label = QLabel()
+        number_font = QFont(self.number_label.font())
+        number_font.setPointSizeF(number_font.pointSizeF() * 2)
+        number_font.setBold(True)
+        self.number_label.setFont(number_font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.international_label = QLabel()
+        self.region_label = QLabel()
+        self.badges_label = QLabel()
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.source_label = QLabel()
+        self.source_label.setWordWrap(True)
+        self.source_label.setObjectName("sourceLabel")
+        for label in (self.international_label, self.region_label, self.notes_label, self.source_label):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.copy_button = QPushButton(self.tr("&Copy"))
+        self.copy_international_button = QPushButton(self.tr("Copy &international"))
+        self.call_button = QPushButton(self.tr("C&all…"))
+        self.call_button.setToolTip(self.tr("Hands the number to your phone app, if this computer has one"))
+        self.copy_button.clicked.connect(self._copy)
+        self.copy_international_button.clicked.connect(self._copy_international)
+        self.call_button.clicked.connect(self._call)
+        buttons = QHBoxLayout()
+        for button in (self.copy_button, self.copy_international_button, self.call_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        for widget in (self.name_label, self.number_label, self.international_label, self.region_label,
+                       self.badges_label):
+            layout.addWidget(widget)
+        layout.addLayout(buttons)
+        layout.addSpacing(8)
+        layout.addWidget(self.notes_label)
+        layout.addSpacing(8)
+        layout.addWidget(self.source_label)
+        layout.addStretch(1)
+        self.show_entry(None)
+
+    @property
+    def entry(self) -> Entry | None:
+        return self._entry
+
+    def show_entry(self, entry: Entry | None) -> None:
+        self._entry = entry
+        for button in (self.copy_button, self.call_button):
+            button.setEnabled(entry is not None)
+        if entry is None:
+            for label in (self.name_label, self.number_label, self.international_label, self.region_label,
+                          self.badges_label, self.notes_label, self.source_label):
+                label.clear()
+            self.copy_international_button.setEnabled(False)
+            return
+        number = entry.number
+        self.name_label.setText(entry.name)
+        self.number_label.setText(number.display)
+        if number.international:
+            self.international_label.setText(self.tr("International: %s") % number.international)
+        else:
+            self.international_label.setText(self.tr("Short code: dial %s from any UK phone") % number.dial)
+        self.copy_international_button.setEnabled(number.international is not None)
+        self.region_label.setText(self.tr("Region: %s") % self._region_names.get(entry.region, ""))
+        self.badges_label.setText(" · ".join(entry.badges))
+        self.notes_label.setText(entry.notes)
+        if entry.source:
+            # National numbers have no publication date of their own: their date is when they were checked.
+            template = self.tr("Source: %s. Checked %s.") if entry.as_of == self._checked \
+                else self.tr("Source: %s. Published %s.")
+            self.source_label.setText(template % (entry.source, _published(entry.as_of or "")))
+        else:
+            self.source_label.setText(self.tr("Your own contact"))
+
+    def _copy(self) -> None:
+        if self._entry is not None:
+            self.copy_requested.emit(self._entry.number.display)
+
+    def _copy_international(self) -> None:
+        if self._entry is not None and self._entry.number.international:
+            self.copy_requested.emit(self._entry.number.international)
+
+    def _call(self) -> None:
+        if self._entry is not None:
+            self.call_requested.emit(self._entry.number.tel_uri)

@@ -1,0 +1,50 @@
+"""The cst-directory command as a process: start-up, --exit-after-show, --version and a damaged install."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cst_directory import __version__
+
+
+def run_app(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env_extra or {})}
+    return subprocess.run([sys.executable, "-m", "cst_directory.app", *args], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+
+
+def test_exit_after_show_paints_and_exits_zero(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    result = run_app("--home", str(home), "--exit-after-show", "manchester")
+    assert result.returncode == 0, result.stderr
+    assert home.is_dir()
+    assert (home.stat().st_mode & 0o777) == 0o700
+    assert (home / "settings.ini").is_file()
+
+
+def test_version(tmp_path: Path) -> None:
+    result = run_app("--version")
+    assert result.returncode == 0
+    assert __version__ in result.stdout
+
+
+def test_damaged_data_file_stops_with_one_sentence(tmp_path: Path) -> None:
+    broken = tmp_path / "resources"
+    broken.mkdir()
+    (broken / "directory.toml").write_text("format = 1\n[[entries]\n", encoding="utf-8")
+    result = run_app("--exit-after-show", env_extra={"CST_DIRECTORY_RESOURCES": str(broken)})
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "reinstall" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_data_file_stops_with_one_sentence(tmp_path: Path) -> None:
+    result = run_app("--exit-after-show", env_extra={"CST_DIRECTORY_RESOURCES": str(tmp_path)})
+    assert result.returncode == 3
+    assert "missing" in result.stderr
+    assert "Traceback" not in result.stderr

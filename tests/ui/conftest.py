@@ -1,0 +1,65 @@
+"""Fixtures for window tests: the real built-in data, a private settings file, a recorded tel: opener."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QUrl
+from pytestqt.qtbot import QtBot
+
+from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.domain.search import DirectorySearch
+from cst_directory.storage.directory_file import load_directory
+from cst_directory.storage.resources import resources_dir
+from cst_directory.ui.main_window import MainWindow
+
+
+class RecordingOpener:
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+        self.urls: list[str] = []
+
+    def __call__(self, url: QUrl) -> bool:
+        self.urls.append(url.toString())
+        return self.answer
+
+
+@pytest.fixture(scope="session")
+def directory() -> BuiltinDirectory:
+    return load_directory(resources_dir())
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def opener() -> RecordingOpener:
+    return RecordingOpener()
+
+
+WindowFactory = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path,
+                opener: RecordingOpener) -> WindowFactory:
+    def make() -> MainWindow:
+        settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        window = MainWindow(directory, DirectorySearch(directory.region_index()), settings, open_url=opener)
+        window.set_entries(directory.entries)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    return make_window()
