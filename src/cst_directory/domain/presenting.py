@@ -20,7 +20,11 @@ def region_sentence(match: RegionMatch, directory: BuiltinDirectory) -> str:
     if match.region_id == UNASSIGNED:
         return (f"CST has not published which office covers {match.matched}: "
                 "both regions' lines are shown.")
-    return f"{match.matched}: {directory.region_name(match.region_id)}."
+    region = directory.region_name(match.region_id)
+    if match.matched == region:
+        return f"{region}: CST's lines for the region, then the national numbers."
+    place = match.matched[:1].upper() + match.matched[1:]
+    return f"{place} is in CST's {region}: their lines first, then the national numbers."
 
 
 def no_match_sentence(query: str) -> str:
