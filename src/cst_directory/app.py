@@ -76,7 +76,7 @@ def _report_fatal(message: str) -> None:
         app = QApplication.instance() or QApplication(sys.argv[:1])
         QMessageBox.critical(None, APP_NAME, message)
         del app
-    except Exception:  # noqa: BLE001
+    except Exception:
         # No display or no Qt libraries: stderr already has the sentence.
         pass
 

@@ -1,4 +1,4 @@
-"""Guards against PySide6 6.12.0's lost reference to None, which aborts Python 3.11 after a few thousand calls."""
+"""Guards against PySide6 6.12.0 losing a reference to None per void call, which aborts Python 3.11."""
 
 from __future__ import annotations
 

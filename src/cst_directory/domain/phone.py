@@ -15,6 +15,8 @@ HOME_COUNTRY_CODE = 44
 MAX_NUMBER_CHARS = 64
 # Short codes are at most six digits in the UK (116 123); anything longer is parsed as a full number.
 MAX_SHORT_CODE_DIGITS = 6
+# Valid UK numbers without the leading 0 have nine or ten digits (a few freephone ones seven).
+MIN_UK_DIGITS = 9
 
 
 class Problem(enum.Enum):
@@ -107,7 +109,8 @@ def _parse_error(exc: NumberParseException) -> NumberError:
         return NumberError(Problem.TOO_SHORT, "That number is too short: include the area code.")
     if kind == NumberParseException.TOO_LONG:
         return NumberError(Problem.TOO_LONG, "That number is too long: check for extra digits.")
-    return NumberError(Problem.NOT_A_NUMBER, "That is not a phone number: use digits, spaces and a leading +.")
+    return NumberError(Problem.NOT_A_NUMBER,
+                       "That is not a phone number: use digits, spaces and a leading +.")
 
 
 def _full_number(parsed: phonenumbers.PhoneNumber, allow_unverified: bool) -> PhoneNumber:
@@ -124,6 +127,10 @@ def _full_number(parsed: phonenumbers.PhoneNumber, allow_unverified: bool) -> Ph
         if reason != ValidationResult.IS_POSSIBLE:
             raise NumberError(Problem.NOT_VALID_IN_COUNTRY,
                               f"That number has the wrong number of digits for {_country(parsed)}.")
+        if (parsed.country_code == HOME_COUNTRY_CODE
+                and len(phonenumbers.national_significant_number(parsed)) < MIN_UK_DIGITS):
+            # phonenumbers calls a six-digit UK number "possible"; to a person it is one with digits missing.
+            raise NumberError(Problem.TOO_SHORT, "That number is too short: include the area code.")
         if not allow_unverified:
             raise NumberError(Problem.UNVERIFIED,
                               f"That is not a number in use in {_country(parsed)}: check it, "

@@ -71,8 +71,8 @@ class RegionIndex:
         if folded in self._places:
             region_id, place = self._places[folded]
             return RegionMatch(region_id, place)
-        return (self._resolve_postcode(query) or self._resolve_area(query)
-                or self._resolve_dialling_code(query) or self._resolve_place_prefix(folded))
+        return (self._resolve_postcode(query) or self._resolve_dialling_code(query)
+                or self._resolve_place_prefix(folded))
 
     def _resolve_postcode(self, query: str) -> RegionMatch | None:
         compact = query.strip().upper()
@@ -90,8 +90,12 @@ class RegionIndex:
         label = f"postcode {district} {inward}" if inward else f"postcode district {district}"
         return RegionMatch(region_id, label)
 
-    def _resolve_area(self, query: str) -> RegionMatch | None:
-        """A bare two-letter postcode area ("NW"). Single letters are left out: they are how words start."""
+    def resolve_area(self, query: str) -> RegionMatch | None:
+        """A bare two-letter postcode area ("NW").
+
+        Single letters are left out: they are how words start. The search asks this only when no entry's
+        text matches, as "sa" is also how "Samaritans" starts.
+        """
         area = query.strip().upper()
         if len(area) == 2 and area.isalpha() and area in self._areas:
             return RegionMatch(self._areas[area], f"postcode area {area}")

@@ -52,6 +52,10 @@ class DirectorySearch:
 
         words = folded.split()
         hits = [i for i, e in enumerate(entries) if all(w in e.search_text for w in words)]
+        if not hits:
+            area = self.regions.resolve_area(stripped)
+            if area is not None:
+                return self._by_region(entries, area)
         return SearchResult(_ordered(entries, hits, preferred_region), None)
 
     def _by_region(self, entries: Sequence[Entry], match: RegionMatch) -> SearchResult:

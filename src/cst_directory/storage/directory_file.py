@@ -31,7 +31,8 @@ def load_directory(folder: Path) -> BuiltinDirectory:
             f"The built-in directory data is missing ({path}): reinstall CST Directory.") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise DirectoryDataError(
-            f"The built-in directory data ({path}) cannot be read ({exc}): reinstall CST Directory.") from None
+            f"The built-in directory data ({path}) cannot be read ({exc}): "
+            "reinstall CST Directory.") from None
     try:
         return _parse(raw)
     except (KeyError, TypeError, ValueError) as exc:
@@ -47,24 +48,19 @@ def _describe(exc: Exception) -> str:
 
 
 def _parse(raw: dict[str, Any]) -> BuiltinDirectory:
-    if raw.get("format") != SUPPORTED_FORMAT:
-        raise ValueError(f"format {raw.get('format')!r} is not {SUPPORTED_FORMAT}")
+    data_format = raw.get("format")
+    # type() rather than isinstance: TOML's true is a bool, and True == 1 in Python.
+    if type(data_format) is not int or data_format != SUPPORTED_FORMAT:
+        raise ValueError(f"format {data_format!r} is not {SUPPORTED_FORMAT}")
     regions = tuple(
         Region(id=_text(r, "id"), name=_text(r, "name"), short_name=_text(r, "short_name"),
                aliases=tuple(_texts(r, "aliases")))
         for r in _table_list(raw, "regions")
     )
     region_ids = {r.id for r in regions}
-    cover_raw = raw["coverage"]
-    coverage = {
-        region_id: Coverage(
-            places=tuple(_texts(cover_raw[region_id], "places")),
-            postcode_areas=tuple(_texts(cover_raw[region_id], "postcode_areas")),
-            postcode_districts=tuple(_texts(cover_raw[region_id], "postcode_districts")),
-            dialling_codes=tuple(_texts(cover_raw[region_id], "dialling_codes")),
-        )
-        for region_id in (*sorted(region_ids), UNASSIGNED)
-    }
+    cover_raw = _table(raw, "coverage")
+    coverage = {region_id: _coverage(_table(cover_raw, region_id))
+                for region_id in (*sorted(region_ids), UNASSIGNED)}
     entries = tuple(_entry(e, region_ids) for e in _table_list(raw, "entries"))
     ids = [e.id for e in entries]
     duplicated = {i for i in ids if ids.count(i) > 1}
@@ -76,6 +72,15 @@ def _parse(raw: dict[str, Any]) -> BuiltinDirectory:
         derivation=_text(cover_raw, "derivation"),
         checked=_date(raw, "checked"),
         entries=entries,
+    )
+
+
+def _coverage(raw: dict[str, Any]) -> Coverage:
+    return Coverage(
+        places=tuple(_texts(raw, "places")),
+        postcode_areas=tuple(_texts(raw, "postcode_areas")),
+        postcode_districts=tuple(_texts(raw, "postcode_districts")),
+        dialling_codes=tuple(_texts(raw, "dialling_codes")),
     )
 
 
@@ -104,6 +109,13 @@ def _entry(raw: dict[str, Any], region_ids: set[str]) -> Entry:
         availability=raw.get("availability"),
         cost=raw.get("cost"),
     )
+
+
+def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    value = raw[key]
+    if not isinstance(value, dict):
+        raise ValueError(f"{key!r} must be a table")
+    return value
 
 
 def _table_list(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QKeyEvent, QKeySequence, QPaintEvent, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPaintEvent,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from cst_directory import APP_NAME
+from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import quoted, region_sentence
-from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.ui.detail_pane import DetailPane
 from cst_directory.ui.entry_delegate import EntryDelegate
@@ -143,8 +151,8 @@ class MainWindow(QMainWindow):
         self.list_view.activated.connect(self._copy_index)
         self.detail.copy_requested.connect(self.copy_text)
         self.detail.call_requested.connect(self._call)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.clear_search)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear_search)
 
     def _restore_settings(self) -> None:
         geometry = self._settings.value(GEOMETRY_KEY)
@@ -211,8 +219,8 @@ class MainWindow(QMainWindow):
         entry = self.current_entry()
         if not self._open_url(QUrl(tel_uri)):
             number = entry.number.display if entry else tel_uri
-            self._confirm(self.tr("No app on this computer can make calls: dial %s from your phone.") % number,
-                          warning=True)
+            message = self.tr("No app on this computer can make calls: dial %s from your phone.")
+            self._confirm(message % number, warning=True)
 
     def _region_chosen(self, position: int) -> None:
         region_id = self.region_choice.itemData(position)

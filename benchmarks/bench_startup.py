@@ -1,0 +1,72 @@
+"""Start-up time of cst-directory against a bare PySide6 window, both launched the same way in one run.
+
+Prints the median wall time of each over several launches and their ratio. Run with the installed app on
+PATH beside this interpreter (make bench).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 7
+BARE_WINDOW = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+class Window(QWidget):
+    painted = False
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, app.quit)
+
+app = QApplication(sys.argv[:1])
+window = Window()
+window.resize(1000, 660)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    app = Path(sys.executable).parent / "cst-directory"
+    if not app.exists():
+        print(f"{app} is not installed: run 'make install' first.", file=sys.stderr)
+        return 2
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    with tempfile.TemporaryDirectory() as home:
+        commands = {
+            "bare PySide6 window": [sys.executable, "-c", BARE_WINDOW],
+            "cst-directory": [str(app), "--home", home, "--exit-after-show"],
+        }
+        for command in commands.values():  # warm the file cache so the first sample is not an outlier
+            timed(command, env)
+        samples: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(RUNS):  # interleaved, so that machine noise falls on both alike
+            for name, command in commands.items():
+                samples[name].append(timed(command, env))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    for name, median in medians.items():
+        print(f"{name:<22} median {median * 1000:7.1f} ms over {RUNS} launches "
+              f"(min {min(samples[name]) * 1000:.1f}, max {max(samples[name]) * 1000:.1f})")
+    ratio = medians["cst-directory"] / medians["bare PySide6 window"]
+    print(f"cst-directory / bare window: {ratio:.2f}x  (platform {env['QT_QPA_PLATFORM']})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,251 @@
+"""parse_number and query_digits: how typed numbers are read, refused and shown."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import phonenumbers
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cst_directory.domain.phone import NumberError, PhoneNumber, Problem, parse_number, query_digits
+
+# --- UK and foreign numbers -----------------------------------------------------------------------
+
+
+def test_uk_number_as_published_is_shown_in_national_format() -> None:
+    number = parse_number("0208 457 9999")
+    assert number.display == "020 8457 9999"
+    assert number.e164 == "+442084579999"
+    assert number.international == "+44 20 8457 9999"
+    assert number.dial == "02084579999"
+    assert number.tel_uri == "tel:+44-20-8457-9999"
+    assert number.is_short is False
+    assert number.verified is True
+    assert number.extension is None
+    assert number.search_digits == "2084579999"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0208 457 9999", "020 8457 9999", "02084579999", "+44 20 8457 9999", "+44 (0)20 8457 9999",
+     "0044 20 8457 9999", "020-8457-9999", "  020 8457 9999  "],
+)
+def test_every_way_of_writing_a_uk_number_gives_the_same_number(text: str) -> None:
+    number = parse_number(text)
+    assert number.display == "020 8457 9999"
+    assert number.e164 == "+442084579999"
+
+
+def test_foreign_number_is_shown_in_international_form() -> None:
+    number = parse_number("+33 1 42 68 53 00")
+    assert number.display == "+33 1 42 68 53 00"
+    assert number.international == "+33 1 42 68 53 00"
+    assert number.e164 == "+33142685300"
+    # Dialled from a UK phone with the international prefix.
+    assert number.dial == "0033142685300"
+    assert number.is_short is False
+    assert number.verified is True
+
+
+def test_foreign_number_written_with_00_is_the_same_as_with_plus() -> None:
+    assert parse_number("0033 1 42 68 53 00").e164 == "+33142685300"
+
+
+# --- short codes ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "display", "digits"),
+    [("999", "999", "999"), ("112", "112", "112"), ("101", "101", "101"), ("111", "111", "111"),
+     ("116 123", "116 123", "116123"), ("116123", "116 123", "116123"), (" 999 ", "999", "999")],
+)
+def test_short_codes_are_accepted_as_short_codes(text: str, display: str, digits: str) -> None:
+    number = parse_number(text)
+    assert number.is_short is True
+    assert number.verified is True
+    assert number.e164 is None
+    assert number.international is None
+    assert number.extension is None
+    assert number.display == display
+    assert number.dial == digits
+    assert number.search_digits == digits
+    assert number.tel_uri == f"tel:{digits};phone-context=+44"
+
+
+@pytest.mark.parametrize("text", ["999", "112", "101", "111", "116 123"])
+def test_short_code_is_never_turned_into_a_plus_44_number(text: str) -> None:
+    number = parse_number(text)
+    digits = text.replace(" ", "")
+    for value in dataclasses.astuple(number):
+        if isinstance(value, str):
+            assert f"+44{digits}" not in value.replace(" ", "").replace("-", "")
+            assert f"+44-{digits}" not in value
+
+
+def test_plus_44_before_a_short_code_is_not_a_short_code() -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number("+44 999")
+    assert caught.value.problem is Problem.TOO_SHORT
+
+
+# --- extensions -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["020 8457 9999 x12", "020 8457 9999 ext. 12", "+44 20 8457 9999 ext 12"])
+def test_extension_is_kept(text: str) -> None:
+    number = parse_number(text)
+    assert number.extension == "12"
+    assert number.display == "020 8457 9999 x12"
+    assert number.e164 == "+442084579999"
+    assert number.tel_uri == "tel:+44-20-8457-9999;ext=12"
+    # The extension is not dialled with the number.
+    assert number.dial == "02084579999"
+
+
+# --- numbers reserved for drama (Ofcom) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["07700 900123", "01632 960123"])
+def test_drama_numbers_are_refused_as_unverified(text: str) -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number(text)
+    assert caught.value.problem is Problem.UNVERIFIED
+    assert caught.value.message == str(caught.value)
+    assert caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "display", "e164"),
+    [("07700 900123", "07700 900123", "+447700900123"), ("01632 960123", "01632 960123", "+441632960123")],
+)
+def test_drama_numbers_are_kept_unverified_when_allowed(text: str, display: str, e164: str) -> None:
+    number = parse_number(text, allow_unverified=True)
+    assert number.verified is False
+    assert number.display == display
+    assert number.e164 == e164
+    assert number.is_short is False
+
+
+def test_allow_unverified_does_not_mark_real_numbers_unverified() -> None:
+    assert parse_number("0161 792 6666", allow_unverified=True).verified is True
+
+
+# --- refusals -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("", Problem.NOT_A_NUMBER),
+        ("   ", Problem.NOT_A_NUMBER),
+        ("abc", Problem.NOT_A_NUMBER),
+        ("Samaritans", Problem.NOT_A_NUMBER),
+        ("12", Problem.TOO_SHORT),
+        ("1234", Problem.TOO_SHORT),
+        ("020 845", Problem.TOO_SHORT),
+        ("0161 79", Problem.TOO_SHORT),
+        ("020 8457 99999999", Problem.TOO_LONG),
+        ("123456789012345678", Problem.TOO_LONG),
+        ("1" * 65, Problem.TOO_LONG),
+        ("+999 123456", Problem.NOT_VALID_IN_COUNTRY),
+        ("+0 1234 5678", Problem.NOT_VALID_IN_COUNTRY),
+    ],
+)
+def test_refusals_say_what_is_wrong(text: str, problem: Problem) -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number(text)
+    assert caught.value.problem is problem
+    assert caught.value.message.strip()
+    assert "\n" not in caught.value.message
+
+
+# --- query_digits ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("digits", "expected"),
+    [
+        ("08009800668", "8009800668"),
+        ("448009800668", "8009800668"),
+        ("00448009800668", "8009800668"),
+        ("4408009800668", "8009800668"),
+        ("004408009800668", "8009800668"),
+        ("8009800668", "8009800668"),
+        ("0033142685300", "33142685300"),
+        ("999", "999"),
+        ("116123", "116123"),
+        ("0161", "161"),
+    ],
+)
+def test_query_digits_strips_uk_prefixes(digits: str, expected: str) -> None:
+    assert query_digits(digits) == expected
+
+
+def test_query_digits_matches_search_digits_whatever_the_prefix() -> None:
+    number = parse_number("0800 980 0668")
+    for written in ("0800 980 0668", "+44 800 980 0668", "0044 800 980 0668", "08009800668"):
+        digits = "".join(ch for ch in written if ch.isdigit())
+        assert query_digits(digits) == number.search_digits
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+_NUMBERISH = st.text(alphabet="0123456789 +x", max_size=24)
+_PREFIXED = st.builds(
+    lambda prefix, body, ext: prefix + body + ext,
+    st.sampled_from(["", "+", "0", "00", "+44", "+44 ", "0044", "44", "+1", "+33", "+353", "+972", "+7"]),
+    st.text(alphabet="0123456789 ", min_size=3, max_size=16),
+    st.sampled_from(["", " x12", "x1", " ext 5"]),
+)
+
+
+def _example_text(region: str, style: int) -> str:
+    example = phonenumbers.example_number(region)
+    return "" if example is None else phonenumbers.format_number(example, style)
+
+
+_EXAMPLES = st.builds(
+    _example_text,
+    st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    st.sampled_from([phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+                     phonenumbers.PhoneNumberFormat.NATIONAL]),
+)
+
+
+def _check_round_trip(text: str) -> None:
+    try:
+        number = parse_number(text)
+    except NumberError as exc:
+        assert isinstance(exc.problem, Problem)
+        return
+    assert isinstance(number, PhoneNumber)
+    if number.e164 is None:
+        assert number.is_short
+        assert number.international is None
+        return
+    assert not number.is_short
+    assert number.e164.startswith("+")
+    assert parse_number(number.e164).e164 == number.e164
+    assert parse_number(number.display).e164 == number.e164
+    assert number.international is not None
+    assert parse_number(number.international).e164 == number.e164
+
+
+@settings(deadline=None)
+@given(st.text())
+def test_any_text_is_parsed_or_refused_with_number_error(text: str) -> None:
+    _check_round_trip(text)
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.one_of(_NUMBERISH, _PREFIXED))
+def test_number_like_text_is_parsed_or_refused_and_round_trips(text: str) -> None:
+    _check_round_trip(text)
+
+
+@settings(deadline=None, max_examples=300)
+@given(_EXAMPLES)
+def test_real_example_numbers_round_trip(text: str) -> None:
+    _check_round_trip(text)

@@ -1,0 +1,234 @@
+"""Loading the shipped data file, refusing damaged copies of it, and the user's data directory."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from cst_directory.storage.directory_file import DATA_FILE, DirectoryDataError, load_directory
+from cst_directory.storage.paths import HOME_ENV, DataDirError, data_home
+from cst_directory.storage.resources import RESOURCES_ENV, resources_dir
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "resources" / DATA_FILE
+
+
+@pytest.fixture
+def shipped_text() -> str:
+    return REPO_DATA.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A folder holding an unchanged copy of resources/directory.toml."""
+    folder = tmp_path / "resources"
+    folder.mkdir()
+    shutil.copyfile(REPO_DATA, folder / DATA_FILE)
+    return folder
+
+
+def _write_changed(folder: Path, text: str, old: str, new: str, count: int = 1) -> None:
+    assert old in text, f"the data file no longer contains {old!r}: update this test"
+    (folder / DATA_FILE).write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def _assert_user_message(error: DirectoryDataError) -> str:
+    message = str(error)
+    assert message.strip()
+    assert "\n" not in message
+    assert "reinstall" in message
+    return message
+
+
+# --- the shipped file -----------------------------------------------------------------------------
+
+
+def test_resources_dir_finds_the_data_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(RESOURCES_ENV, raising=False)
+    folder = resources_dir()
+    assert (folder / DATA_FILE).is_file()
+
+
+def test_copy_of_the_shipped_file_loads(data_copy: Path) -> None:
+    directory = load_directory(data_copy)
+    assert len(directory.entries) == 9
+    assert {r.id for r in directory.regions} == {"south", "north"}
+    assert set(directory.coverage) == {"south", "north", "unassigned"}
+    assert directory.derivation
+    assert directory.checked
+    assert directory.region_name("north") == "Manchester & northern regions"
+    assert directory.region_name(None) == "National"
+
+
+# --- damaged copies -------------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(tmp_path / "nowhere")
+    message = _assert_user_message(caught.value)
+    assert "missing" in message
+
+
+def test_data_file_that_is_a_folder(tmp_path: Path) -> None:
+    (tmp_path / DATA_FILE).mkdir()
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(tmp_path)
+    _assert_user_message(caught.value)
+
+
+def test_invalid_toml(data_copy: Path) -> None:
+    (data_copy / DATA_FILE).write_text("format = = 1\n[[entries]\n", encoding="utf-8")
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    _assert_user_message(caught.value)
+
+
+def test_not_utf8(data_copy: Path) -> None:
+    (data_copy / DATA_FILE).write_bytes(b"format = 1\nchecked = \"\xff\xfe\"\n")
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    _assert_user_message(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "mentions"),
+    [
+        # A missing field: Samaritans without a name.
+        ('name = "Samaritans"\n', "", "name"),
+        # A missing top-level table.
+        ("[coverage.unassigned]", "[coverage.elsewhere]", "unassigned"),
+        # An empty required text.
+        ('name = "Samaritans"', 'name = "  "', "name"),
+        # A bad number.
+        ('number = "111"', 'number = "12"', "nhs"),
+        # An unknown category.
+        ('category = "service"', 'category = "carrier pigeon"', "carrier pigeon"),
+        # "personal" is for the user's own contacts, never for built-ins.
+        ('category = "service"', 'category = "personal"', "personal"),
+        # An unknown region.
+        ('region = "north"', 'region = "midlands"', "midlands"),
+        # A duplicated id.
+        ('id = "uk-nhs-111"', 'id = "uk-police-101"', "uk-police-101"),
+        # A wrong format.
+        ("format = 1", "format = 2", "format"),
+        ('format = 1', 'format = "1"', "format"),
+        # A date that is not an ISO date.
+        ('as_of = "2015-01-16"', 'as_of = "16 January 2015"', "16 January 2015"),
+        # Aliases that are not a list of text.
+        ('aliases = ["south"', 'aliases = [1, "south"', "aliases"),
+    ],
+)
+def test_damaged_file_is_refused_with_one_line(
+    data_copy: Path, shipped_text: str, old: str, new: str, mentions: str,
+) -> None:
+    _write_changed(data_copy, shipped_text, old, new)
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    message = _assert_user_message(caught.value)
+    assert mentions in message
+
+
+def test_bad_number_message_names_the_entry(data_copy: Path, shipped_text: str) -> None:
+    _write_changed(data_copy, shipped_text, 'number = "0161 792 6666"', 'number = "12"')
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    message = _assert_user_message(caught.value)
+    assert "cst-office-north" in message
+    assert "bad number" in message
+
+
+def test_unverified_number_is_refused(data_copy: Path, shipped_text: str) -> None:
+    # A drama number (Ofcom's reserved range) must never ship as a real line.
+    _write_changed(data_copy, shipped_text, 'number = "0161 792 6666"', 'number = "07700 900123"')
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    _assert_user_message(caught.value)
+
+
+def test_no_entries_is_refused(data_copy: Path, shipped_text: str) -> None:
+    head = shipped_text.split("[[entries]]", 1)[0]
+    (data_copy / DATA_FILE).write_text(head, encoding="utf-8")
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    _assert_user_message(caught.value)
+
+
+def test_coverage_region_that_is_not_a_table_is_refused(data_copy: Path, shipped_text: str) -> None:
+    # Drop the [coverage.north] table and make coverage.north a plain string instead.
+    start = shipped_text.index("[coverage.north]")
+    end = shipped_text.index("[coverage.south]")
+    changed = (shipped_text[:start] + shipped_text[end:]).replace(
+        "[coverage]\n", '[coverage]\nnorth = "everywhere"\n', 1)
+    (data_copy / DATA_FILE).write_text(changed, encoding="utf-8")
+    with pytest.raises(DirectoryDataError) as caught:
+        load_directory(data_copy)
+    _assert_user_message(caught.value)
+
+
+# --- the user's data directory --------------------------------------------------------------------
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_data_home_creates_a_private_folder(tmp_path: Path) -> None:
+    wanted = tmp_path / "deep" / "er" / "data"
+    assert data_home(wanted) == wanted
+    assert wanted.is_dir()
+    assert _mode(wanted) == 0o700
+
+
+def test_data_home_accepts_an_existing_folder(tmp_path: Path) -> None:
+    wanted = tmp_path / "exists"
+    wanted.mkdir()
+    assert data_home(str(wanted)) == wanted
+    assert wanted.is_dir()
+
+
+def test_data_home_honours_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from_env = tmp_path / "from-env"
+    monkeypatch.setenv(HOME_ENV, str(from_env))
+    assert data_home() == from_env
+    assert from_env.is_dir()
+    assert _mode(from_env) == 0o700
+
+
+def test_explicit_override_wins_over_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from_env = tmp_path / "from-env"
+    explicit = tmp_path / "explicit"
+    monkeypatch.setenv(HOME_ENV, str(from_env))
+    assert data_home(explicit) == explicit
+    assert explicit.is_dir()
+    assert _mode(explicit) == 0o700
+    assert not from_env.exists()
+
+
+def test_data_home_expands_the_user_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert data_home("~/cst-data") == tmp_path / "cst-data"
+    assert (tmp_path / "cst-data").is_dir()
+
+
+def test_data_home_on_an_existing_file_is_a_data_dir_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(DataDirError) as caught:
+        data_home(a_file)
+    assert type(caught.value) is DataDirError
+    message = str(caught.value)
+    assert str(a_file) in message
+    assert "\n" not in message
+    assert a_file.is_file()
+
+
+def test_data_home_under_an_existing_file_is_a_data_dir_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(DataDirError) as caught:
+        data_home(a_file / "sub")
+    assert type(caught.value) is DataDirError
+    assert "\n" not in str(caught.value)
