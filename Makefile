@@ -1,0 +1,92 @@
+# Developer tasks for CST Directory. Needs only python3 (3.11 or newer); everything else goes into .venv.
+#
+#   make run          install into .venv and start the app; pass options with ARGS="--home /tmp/x manchester"
+#   make test         lint, type-check and run every test against the installed package
+#   make lint         ruff and mypy only
+#   make screenshot   regenerate docs/screenshot.png under a private Xvfb
+#   make clean        remove .venv, build output, caches and test artifacts
+#
+# The project is installed into .venv as a built wheel, not in editable mode, so the tests exercise what
+# users get, bundled resources included. It is rebuilt whenever pyproject.toml, README.md, src/ or
+# resources/ change.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+WHEEL_DIR := build/wheel
+INSTALLED := $(VENV)/.cst-directory-installed
+ARGS ?=
+PYTEST_ARGS ?=
+
+# Everything that goes into the wheel. Directories are listed too, so adding or removing a file counts.
+PACKAGE_INPUTS := pyproject.toml README.md \
+	$(shell find src resources -name __pycache__ -prune -o -print 2>/dev/null)
+
+.PHONY: help venv install run test lint screenshot system-deps clean
+
+help:
+	@echo "make run         install into $(VENV) and start the app (ARGS=... passes options)"
+	@echo "make test        ruff, mypy and pytest against the installed package"
+	@echo "make lint        ruff and mypy only"
+	@echo "make install     build the wheel and install it with its test extras into $(VENV)"
+	@echo "make venv        create $(VENV)"
+	@echo "make screenshot  regenerate docs/screenshot.png under a private Xvfb"
+	@echo "make clean       remove $(VENV), build output, caches and test artifacts"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "make: $(PYTHON) is $$($(PYTHON) --version 2>&1); CST Directory needs Python 3.11 or newer." \
+		     "Try: make PYTHON=python3.11 ..." >&2; exit 1; }
+	@echo "==> Creating $(VENV) with $$($(PYTHON) --version 2>&1)"
+	@if ! $(PYTHON) -m venv $(VENV); then \
+		echo "==> $(PYTHON) -m venv failed (on Debian: python3-venv is missing); bootstrapping pip with the system's pip"; \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv --without-pip $(VENV) && $(PYTHON) -m pip --python $(BIN)/python install pip || { \
+			rm -rf $(VENV); \
+			echo "make: cannot create $(VENV). On Debian or Ubuntu: sudo apt-get install python3-venv" >&2; \
+			exit 1; }; \
+	fi
+	$(BIN)/python -m pip install --upgrade pip
+
+venv: $(BIN)/python
+
+$(INSTALLED): $(BIN)/python $(PACKAGE_INPUTS)
+	@echo "==> Building the wheel and installing it, with its test extras, into $(VENV)"
+	rm -rf $(WHEEL_DIR)
+	$(BIN)/python -m pip wheel --no-deps --wheel-dir $(WHEEL_DIR) .
+	wheel="$$(echo $(WHEEL_DIR)/cst_directory-*.whl)"; \
+	$(BIN)/python -m pip install "$$wheel[test]"; \
+	$(BIN)/python -m pip install --force-reinstall --no-deps "$$wheel"
+	touch $@
+
+install: $(INSTALLED)
+
+run: install
+	$(BIN)/cst-directory $(ARGS)
+
+lint: install
+	@echo "==> ruff"
+	$(BIN)/ruff check src tests scripts benchmarks
+	@echo "==> mypy"
+	$(BIN)/mypy
+
+# Installs Xvfb, xdotool, xclip, ImageMagick and Qt's xcb libraries when missing and running as root on
+# Debian; otherwise only reports what is missing (the X11 test then skips, or fails under CI=true).
+system-deps:
+	@bash .ci/install-system-deps --optional
+
+test: system-deps lint
+	@echo "==> pytest"
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshot: system-deps install
+	$(BIN)/python scripts/screenshot.py --output docs/screenshot.png
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .artifacts
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Regenerates docs/screenshot.png for the README: the installed app searching for a place, under a private
+Xvfb with a fresh data home, captured window-only with ImageMagick's import.
+
+`make screenshot` runs it with the project's .venv Python, so the cst-directory installed next to that
+Python is the one shown. Needs Xvfb, xdotool and import (.ci/install-system-deps installs them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+WINDOW_NAME = "CST Directory"
+START_TIMEOUT = 30.0
+WINDOW_TIMEOUT = 60.0
+TOOL_TIMEOUT = 15.0
+
+
+class ScreenshotError(Exception):
+    """Why no screenshot was taken; printed as one line."""
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@contextmanager
+def xvfb(screen: str, log: Path) -> Iterator[str]:
+    """A private X server on the first free display; yields its DISPLAY value."""
+    read_end, write_end = os.pipe()
+    try:
+        with log.open("wb") as log_file:
+            server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen,
+                                       "-nolisten", "tcp", "-noreset"],
+                                      pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=log_file,
+                                      stderr=subprocess.STDOUT)
+        os.close(write_end)
+        write_end = -1
+        try:
+            received = b""
+            deadline = time.monotonic() + START_TIMEOUT
+            while b"\n" not in received:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ScreenshotError(f"Xvfb did not start within {START_TIMEOUT:.0f} s")
+                if select.select([read_end], [], [], remaining)[0]:
+                    chunk = os.read(read_end, 64)
+                    if not chunk:
+                        raise ScreenshotError(f"Xvfb exited early: {log.read_text().strip()}")
+                    received += chunk
+            yield f":{int(received.strip())}"
+        finally:
+            stop(server)
+    finally:
+        os.close(read_end)
+        if write_end != -1:
+            os.close(write_end)
+
+
+def x_tool(display: str, *command: str) -> str:
+    result = subprocess.run(list(command), env={**os.environ, "DISPLAY": display}, capture_output=True,
+                            text=True, timeout=TOOL_TIMEOUT, check=False)
+    if result.returncode != 0:
+        raise ScreenshotError(f"{' '.join(command)} failed with {result.returncode}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def wait_for_window(app: subprocess.Popen[bytes], display: str, log: Path) -> str:
+    deadline = time.monotonic() + WINDOW_TIMEOUT
+    while time.monotonic() < deadline:
+        if app.poll() is not None:
+            raise ScreenshotError(f"cst-directory exited with {app.returncode} before showing its window: "
+                                  f"{log.read_text(errors='replace').strip()}")
+        try:
+            found = x_tool(display, "xdotool", "search", "--onlyvisible", "--name", WINDOW_NAME).split()
+        except ScreenshotError:
+            found = []  # xdotool search exits 1 while nothing matches
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise ScreenshotError(f"no window named {WINDOW_NAME!r} appeared within {WINDOW_TIMEOUT:.0f} s")
+
+
+def take(app_command: Path, query: str, output: Path, screen: str, settle: float) -> None:
+    with tempfile.TemporaryDirectory(prefix="cst-screenshot-") as scratch:
+        tmp = Path(scratch)
+        runtime = tmp / "runtime"
+        runtime.mkdir(mode=0o700)
+        with xvfb(screen, tmp / "xvfb.log") as display:
+            env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+                   "XDG_RUNTIME_DIR": str(runtime), "XDG_CONFIG_HOME": str(tmp / "config"),
+                   "XDG_DATA_HOME": str(tmp / "data"), "XDG_CACHE_HOME": str(tmp / "cache")}
+            env.pop("WAYLAND_DISPLAY", None)
+            env.pop("CST_DIRECTORY_HOME", None)
+            log = tmp / "app.log"
+            command = [str(app_command), "--home", str(tmp / "home"), *([query] if query else [])]
+            with log.open("wb") as log_file:
+                app = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
+                                       stderr=subprocess.STDOUT)
+            try:
+                window = wait_for_window(app, display, log)
+                # No window manager runs here: focus the window directly so it is drawn as the active
+                # one, and park the pointer in the far corner so no row shows a hover highlight.
+                x_tool(display, "xdotool", "windowfocus", "--sync", window)
+                x_tool(display, "xdotool", "mousemove", "10000", "10000")
+                time.sleep(settle)
+                output.parent.mkdir(parents=True, exist_ok=True)
+                partial = output.with_name(f".{output.name}.partial.png")
+                x_tool(display, "import", "-window", window, str(partial))
+                partial.replace(output)
+            finally:
+                stop(app)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "screenshot.png",
+                        help="where to write the PNG (default: docs/screenshot.png)")
+    parser.add_argument("--query", default="manchester", help="what to search for (default: manchester)")
+    parser.add_argument("--screen", default="1280x800x24", help="Xvfb screen, WxHxDEPTH")
+    parser.add_argument("--settle", type=float, default=1.5,
+                        help="seconds to wait after the window appears, for it to finish drawing")
+    parser.add_argument("--app", type=Path, default=Path(sys.executable).parent / "cst-directory",
+                        help="the cst-directory command (default: the one installed beside this Python)")
+    args = parser.parse_args(argv)
+
+    missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]
+    if missing:
+        print(f"screenshot: {', '.join(missing)} not installed; as root, run .ci/install-system-deps",
+              file=sys.stderr)
+        return 1
+    if not args.app.is_file():
+        print(f"screenshot: {args.app} does not exist; run `make install` first", file=sys.stderr)
+        return 1
+    try:
+        take(args.app, args.query, args.output, args.screen, args.settle)
+    except (ScreenshotError, OSError, subprocess.SubprocessError) as exc:
+        print(f"screenshot: {exc}", file=sys.stderr)
+        return 1
+    print(f"screenshot: wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
