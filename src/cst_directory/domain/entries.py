@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cst_directory.domain.phone import PhoneNumber
 from cst_directory.domain.text import fold
@@ -50,6 +50,7 @@ class Entry:
     """ISO date the source was published (built-ins only)."""
     availability: str | None = None
     cost: str | None = None
+    favourite: bool = False
     search_text: str = field(default="", compare=False)
     """Folded name, category and notes, precomputed once so that filtering stays cheap per keystroke."""
     sort_name: str = field(default="", compare=False)
@@ -60,6 +61,9 @@ class Entry:
         if not self.number.verified:
             found.append("Unverified")
         return tuple(found)
+
+    def with_favourite(self, favourite: bool) -> Entry:
+        return self if favourite == self.favourite else replace(self, favourite=favourite)
 
     def to_json(self) -> dict[str, object]:
         """The entry as the public JSON contract describes it."""

@@ -96,10 +96,10 @@ def _looks_like_number(text: str) -> bool:
 
 def _ordered(entries: Sequence[Entry], rows: Sequence[int] | range, focus_region: str | None
              ) -> tuple[int, ...]:
-    """Emergency lines first, then helplines, offices, services, own contacts; within each, the focus
-    region's lines, then national ones, then the other region's."""
+    """Favourites first; then emergency lines, helplines, offices, services, own contacts; within each, the
+    focus region's lines, then national ones, then the other region's."""
 
-    def key(i: int) -> tuple[int, int, str]:
+    def key(i: int) -> tuple[bool, int, int, str]:
         entry = entries[i]
         if entry.region is None:
             place = 1 if focus_region else 0
@@ -107,6 +107,6 @@ def _ordered(entries: Sequence[Entry], rows: Sequence[int] | range, focus_region
             place = 0
         else:
             place = 2
-        return (entry.category.rank, place, entry.sort_name)
+        return (not entry.favourite, entry.category.rank, place, entry.sort_name)
 
     return tuple(sorted(rows, key=key))

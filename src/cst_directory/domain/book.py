@@ -1,0 +1,45 @@
+"""What the window and the command line may ask of the user's directory, whatever keeps it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from cst_directory.domain.contacts import ContactDraft
+from cst_directory.domain.entries import Entry
+
+
+class DuplicateNumberError(ValueError):
+    """The number is already in the directory; the entry that has it is attached."""
+
+    def __init__(self, existing: Entry) -> None:
+        super().__init__(f"{existing.number.display} is already in the directory as “{existing.name}”.")
+        self.existing = existing
+
+
+class ContactBook(Protocol):
+    @property
+    def moved_aside(self) -> Path | None:
+        """Where a damaged contacts file was moved when the book was opened, if it was."""
+
+    def entries(self) -> tuple[Entry, ...]:
+        """Built-in entries and the user's contacts, favourites marked."""
+
+    def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
+            allow_duplicate: bool = False) -> Entry:
+        """Store a new contact; ContactError, DuplicateNumberError or StorageError if it cannot be."""
+
+    def edit(self, entry_id: str, draft: ContactDraft, *, allow_unverified: bool = False,
+             allow_duplicate: bool = False) -> Entry:
+        """Replace a contact's details; built-ins raise ReadOnlyEntryError."""
+
+    def remove(self, entry_id: str) -> Entry:
+        """Delete a contact and return it, so that the deletion can be undone with restore()."""
+
+    def restore(self, entry: Entry) -> Entry:
+        """Put back a removed contact under its old id."""
+
+    def set_favourite(self, entry_id: str, favourite: bool) -> None: ...
+
+    def has_changed(self) -> bool:
+        """True once after another window or process changed the stored contacts."""

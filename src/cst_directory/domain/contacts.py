@@ -1,0 +1,87 @@
+"""The user's own contacts: the rules a name, number, region and notes must meet, and duplicate numbers."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cst_directory.domain.entries import Entry
+from cst_directory.domain.phone import NumberError, PhoneNumber, Problem, parse_number
+
+MAX_NAME_CHARS = 100
+MAX_NOTES_CHARS = 2000
+REGION_IDS = ("south", "north")
+
+
+class ContactError(ValueError):
+    """A contact was refused; field says which input is wrong, message says what to do, in one sentence."""
+
+    def __init__(self, field: str, message: str, problem: Problem | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class ContactDraft:
+    """What the user typed, before any checking."""
+
+    name: str
+    number: str
+    region: str | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ValidContact:
+    name: str
+    number: PhoneNumber
+    region: str | None
+    notes: str
+
+
+def validate_contact(draft: ContactDraft, *, allow_unverified: bool = False) -> ValidContact:
+    """Check a draft, or raise ContactError for the first field that is wrong."""
+    name = _clean_text("name", draft.name, MAX_NAME_CHARS, multiline=False)
+    if not name:
+        raise ContactError("name", "Enter a name for this contact.")
+    try:
+        number = parse_number(draft.number, allow_unverified=allow_unverified)
+    except NumberError as exc:
+        raise ContactError("number", exc.message, exc.problem) from None
+    region = draft.region or None
+    if region is not None and region not in REGION_IDS:
+        raise ContactError("region", "Choose London & southern, Manchester & northern, or no region.")
+    notes = _clean_text("notes", draft.notes, MAX_NOTES_CHARS, multiline=True)
+    return ValidContact(name=name, number=number, region=region, notes=notes)
+
+
+def _clean_text(field: str, text: str, limit: int, *, multiline: bool) -> str:
+    allowed_controls = {"\n", "\t"} if multiline else set()
+    for ch in text:
+        category = unicodedata.category(ch)
+        if (category == "Cc" and ch not in allowed_controls) or category in ("Cs", "Cn"):
+            raise ContactError(field, f"The {field} contains characters that are not text: retype it.")
+    cleaned = text.strip() if multiline else " ".join(text.split())
+    if len(cleaned) > limit:
+        raise ContactError(field, f"The {field} is too long: keep it under {limit} characters "
+                                  f"(it has {len(cleaned):,}).")
+    return cleaned
+
+
+def number_key(number: PhoneNumber) -> str:
+    """Two numbers with the same key reach the same line."""
+    if number.e164 is None:
+        return f"short:{number.dial}"
+    return f"{number.e164};ext={number.extension}" if number.extension else number.e164
+
+
+def find_duplicate(number: PhoneNumber, entries: Iterable[Entry], ignore_id: str | None = None) -> Entry | None:
+    """The entry that already has this number, if any (other than the one being edited)."""
+    key = number_key(number)
+    for entry in entries:
+        if entry.id != ignore_id and number_key(entry.number) == key:
+            return entry
+    return None
