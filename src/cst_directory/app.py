@@ -6,9 +6,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from cst_directory import APP_ID, APP_NAME, __version__
+from cst_directory.domain.book import ContactBook
+from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.domain.errors import StorageError
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
+from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
 from cst_directory.storage.paths import DataDirError, data_home
 from cst_directory.storage.resources import resources_dir
@@ -51,9 +57,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
 
+    book, problem = open_book(directory, home)
     settings = QSettings(str(home / SETTINGS_FILE), QSettings.Format.IniFormat)
-    window = MainWindow(directory, DirectorySearch(directory.region_index()), settings)
-    window.set_entries(directory.entries)
+    window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings)
+    window.start()
+    if problem is not None:
+        print(f"cst-directory: {problem}", file=sys.stderr)
+        window.show_warning(problem + " " + window.tr("The built-in numbers are shown; your own contacts "
+                                                      "cannot be added or changed until this is fixed."))
+    elif book.moved_aside is not None:
+        print(f"cst-directory: the damaged contacts file was kept as {book.moved_aside}", file=sys.stderr)
     if args.query:
         window.set_query(args.query)
     if args.exit_after_show:
@@ -64,6 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.exit_after_show:
         window.close()
     return code
+
+
+def open_book(directory: BuiltinDirectory, home: Path) -> tuple[ContactBook, str | None]:
+    """The user's contacts joined with the built-ins, or the built-ins alone and why, if the store will not
+    open: the emergency numbers must show whatever state the user's file is in."""
+    try:
+        return StoredContactBook(directory, ContactStore(home)), None
+    except StorageError as exc:
+        return BuiltinOnlyBook(directory, exc), exc.message
 
 
 def _report_fatal(message: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.storage.contact_book import StoredContactBook
+from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import load_directory
 from cst_directory.storage.resources import resources_dir
 from cst_directory.ui.main_window import MainWindow
@@ -45,12 +47,34 @@ WindowFactory = Callable[[], MainWindow]
 
 
 @pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+@pytest.fixture
+def make_book(directory: BuiltinDirectory, data_dir: Path) -> Iterator[Callable[[], StoredContactBook]]:
+    books: list[StoredContactBook] = []
+
+    def make() -> StoredContactBook:
+        book = StoredContactBook(directory, ContactStore(data_dir))
+        books.append(book)
+        return book
+
+    yield make
+    for book in books:
+        book.close()
+
+
+@pytest.fixture
 def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path,
-                opener: RecordingOpener) -> WindowFactory:
+                opener: RecordingOpener, make_book: Callable[[], StoredContactBook]) -> WindowFactory:
     def make() -> MainWindow:
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-        window = MainWindow(directory, DirectorySearch(directory.region_index()), settings, open_url=opener)
-        window.set_entries(directory.entries)
+        window = MainWindow(directory, DirectorySearch(directory.region_index()), make_book(), settings,
+                            open_url=opener)
+        window.start()
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

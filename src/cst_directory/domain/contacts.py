@@ -78,7 +78,8 @@ def number_key(number: PhoneNumber) -> str:
     return f"{number.e164};ext={number.extension}" if number.extension else number.e164
 
 
-def find_duplicate(number: PhoneNumber, entries: Iterable[Entry], ignore_id: str | None = None) -> Entry | None:
+def find_duplicate(number: PhoneNumber, entries: Iterable[Entry], ignore_id: str | None = None
+                   ) -> Entry | None:
     """The entry that already has this number, if any (other than the one being edited)."""
     key = number_key(number)
     for entry in entries:

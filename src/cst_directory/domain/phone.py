@@ -161,6 +161,21 @@ def _country(parsed: phonenumbers.PhoneNumber) -> str:
     return f"country code +{parsed.country_code}"
 
 
+def format_as_you_type(text: str) -> str:
+    """Group a number as it is typed ("07911 123456"); text with anything but digits, spaces and a leading
+    + (an extension, a typo) is returned unchanged rather than mangled."""
+    if len(text) > MAX_NUMBER_CHARS or not all(ch.isdigit() or ch in " +-()" for ch in text):
+        return text
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+    if not digits:
+        return text
+    formatter = phonenumbers.AsYouTypeFormatter(HOME_REGION)
+    formatted = text
+    for ch in digits:
+        formatted = formatter.input_digit(ch)
+    return str(formatted)
+
+
 def query_digits(digits: str) -> str:
     """Digits of a number query with any UK or international prefix removed, to match search_digits."""
     for prefix in ("0044", "44"):

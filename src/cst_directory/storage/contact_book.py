@@ -8,7 +8,7 @@ from cst_directory.domain.book import DuplicateNumberError
 from cst_directory.domain.contacts import ContactDraft, ValidContact, find_duplicate, validate_contact
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
-from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError
+from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError, StorageError
 from cst_directory.storage.contact_store import ContactStore
 
 
@@ -86,3 +86,37 @@ class StoredContactBook:
             if existing is not None:
                 raise DuplicateNumberError(existing)
         return contact
+
+
+class BuiltinOnlyBook:
+    """The directory without the user's contacts, for when their store cannot be opened: the emergency
+    numbers must still be there. Every change is refused with the reason the store could not open."""
+
+    moved_aside: Path | None = None
+
+    def __init__(self, directory: BuiltinDirectory, reason: StorageError) -> None:
+        self._directory = directory
+        self.reason = reason
+
+    def entries(self) -> tuple[Entry, ...]:
+        return self._directory.entries
+
+    def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
+            allow_duplicate: bool = False) -> Entry:
+        raise self.reason
+
+    def edit(self, entry_id: str, draft: ContactDraft, *, allow_unverified: bool = False,
+             allow_duplicate: bool = False) -> Entry:
+        raise self.reason
+
+    def remove(self, entry_id: str) -> Entry:
+        raise self.reason
+
+    def restore(self, entry: Entry) -> Entry:
+        raise self.reason
+
+    def set_favourite(self, entry_id: str, favourite: bool) -> None:
+        raise self.reason
+
+    def has_changed(self) -> bool:
+        return False

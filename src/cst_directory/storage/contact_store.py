@@ -182,8 +182,8 @@ class ContactStore:
 
         def write(conn: sqlite3.Connection) -> None:
             conn.execute(
-                "INSERT INTO contacts (id, name, number, extension, verified, region, notes, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO contacts (id, name, number, extension, verified, region, notes, created,"
+                " updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_id, contact.name, _stored_number(contact), contact.number.extension,
                  int(contact.number.verified), contact.region, contact.notes, now, now))
             if favourite:
@@ -195,8 +195,8 @@ class ContactStore:
     def update(self, entry_id: str, contact: ValidContact) -> Entry:
         def write(conn: sqlite3.Connection) -> bool:
             cursor = conn.execute(
-                "UPDATE contacts SET name = ?, number = ?, extension = ?, verified = ?, region = ?, notes = ?,"
-                " updated = ? WHERE id = ?",
+                "UPDATE contacts SET name = ?, number = ?, extension = ?, verified = ?, region = ?,"
+                " notes = ?, updated = ? WHERE id = ?",
                 (contact.name, _stored_number(contact), contact.number.extension,
                  int(contact.number.verified), contact.region, contact.notes, self._now(), entry_id))
             favourite = conn.execute("SELECT 1 FROM favourites WHERE entry_id = ?", (entry_id,)).fetchone()

@@ -22,6 +22,9 @@ def _published(as_of: str) -> str:
 class DetailPane(QFrame):
     copy_requested = Signal(str)
     call_requested = Signal(str)
+    favourite_requested = Signal()
+    edit_requested = Signal()
+    delete_requested = Signal()
 
     def __init__(self, region_names: dict[str | None, str], checked: str,
                  parent: QWidget | None = None) -> None:
@@ -67,12 +70,25 @@ class DetailPane(QFrame):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.favourite_button = QPushButton(self.tr("☆ Favourite"))
+        self.favourite_button.setToolTip(self.tr("Favourites are listed first (Ctrl+D)"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.favourite_button.clicked.connect(self.favourite_requested)
+        self.edit_button.clicked.connect(self.edit_requested)
+        self.delete_button.clicked.connect(self.delete_requested)
+        own_buttons = QHBoxLayout()
+        for button in (self.favourite_button, self.edit_button, self.delete_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            own_buttons.addWidget(button)
+        own_buttons.addStretch(1)
 
         layout = QVBoxLayout(self)
         for widget in (self.name_label, self.number_label, self.international_label, self.region_label,
                        self.badges_label):
             layout.addWidget(widget)
         layout.addLayout(buttons)
+        layout.addLayout(own_buttons)
         layout.addSpacing(8)
         layout.addWidget(self.notes_label)
         layout.addSpacing(8)
@@ -86,8 +102,13 @@ class DetailPane(QFrame):
 
     def show_entry(self, entry: Entry | None) -> None:
         self._entry = entry
-        for button in (self.copy_button, self.call_button):
+        for button in (self.copy_button, self.call_button, self.favourite_button):
             button.setEnabled(entry is not None)
+        personal = entry is not None and not entry.builtin
+        self.edit_button.setVisible(personal)
+        self.delete_button.setVisible(personal)
+        self.favourite_button.setText(self.tr("★ Unfavourite") if entry and entry.favourite
+                                      else self.tr("☆ Favourite"))
         if entry is None:
             for label in (self.name_label, self.number_label, self.international_label, self.region_label,
                           self.badges_label, self.notes_label, self.source_label):
@@ -103,7 +124,11 @@ class DetailPane(QFrame):
             self.international_label.setText(self.tr("Short code: dial %s from any UK phone") % number.dial)
         self.copy_international_button.setEnabled(number.international is not None)
         self.region_label.setText(self.tr("Region: %s") % self._region_names.get(entry.region, ""))
-        self.badges_label.setText(" · ".join(entry.badges))
+        badges = " · ".join(entry.badges)
+        if not number.verified:
+            badges = self.tr("%s: this number is not known to be in use; check it before relying on it.") \
+                % badges
+        self.badges_label.setText(badges)
         self.notes_label.setText(entry.notes)
         if entry.source:
             # National numbers have no publication date of their own: their date is when they were checked.

@@ -22,6 +22,7 @@ class EntryListModel(QAbstractListModel):
         super().__init__(parent)
         self._entries: tuple[Entry, ...] = ()
         self._region_names = region_names
+        self._own_label = self.tr("My contact")
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -40,7 +41,7 @@ class EntryListModel(QAbstractListModel):
             return None
         entry = self._entries[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return entry.name
+            return f"★ {entry.name}" if entry.favourite else entry.name
         if role == NUMBER_ROLE:
             return entry.number.display
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -50,7 +51,10 @@ class EntryListModel(QAbstractListModel):
         if role == BADGES_ROLE:
             return list(entry.badges)
         if role == REGION_ROLE:
-            return self._region_names.get(entry.region, "")
+            region = self._region_names.get(entry.region, "")
+            if entry.builtin:
+                return region
+            return f"{self._own_label} · {region}" if entry.region else self._own_label
         if role == ENTRY_ROLE:
             return entry
         return None

@@ -21,16 +21,22 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from cst_directory import APP_NAME
+from cst_directory.domain.book import ContactBook
+from cst_directory.domain.contacts import ContactDraft
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
+from cst_directory.domain.errors import StorageError
 from cst_directory.domain.presenting import quoted, region_sentence
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.ui.contact_actions import ContactActions
+from cst_directory.ui.contact_dialog import ContactDialog
 from cst_directory.ui.detail_pane import DetailPane
 from cst_directory.ui.entry_delegate import EntryDelegate
 from cst_directory.ui.entry_model import ENTRY_ROLE, EntryListModel
@@ -41,6 +47,8 @@ GEOMETRY_KEY = "window/geometry"
 SPLITTER_KEY = "window/splitter"
 # Long enough to read after looking away to dial, short enough not to describe a stale copy.
 CONFIRMATION_MS = 8000
+# Changes made in another window or by cstdir show within this; data_version makes each check cheap.
+WATCH_INTERVAL_MS = 1000
 
 STYLE = """
 #emergencyBanner { background: #b00020; color: white; font-weight: bold; padding: 10px 14px; }
@@ -48,6 +56,7 @@ STYLE = """
 #notice[warning="true"] { color: #8a4b00; font-weight: bold; }
 #confirmation { color: #1b7f3b; font-weight: bold; padding: 4px 2px; }
 #confirmation[warning="true"] { color: #8a4b00; }
+#warning { background: #fff4d6; color: #5a3b00; padding: 6px 14px; }
 """
 
 UrlOpener = Callable[[QUrl], bool]
@@ -57,10 +66,13 @@ class MainWindow(QMainWindow):
     number_copied = Signal(str)
     first_painted = Signal()
 
-    def __init__(self, directory: BuiltinDirectory, search: DirectorySearch, settings: QSettings,
-                 open_url: UrlOpener = QDesktopServices.openUrl, parent: QWidget | None = None) -> None:
+    def __init__(self, directory: BuiltinDirectory, search: DirectorySearch, book: ContactBook,
+                 settings: QSettings, *, open_url: UrlOpener = QDesktopServices.openUrl,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
+        self._book = book
+        self._removed: Entry | None = None
         self._settings = settings
         self._open_url = open_url
         self._painted = False
@@ -72,7 +84,15 @@ class MainWindow(QMainWindow):
         self.model = EntryListModel(region_names, self)
         self.proxy = EntrySearchProxy(search, self)
         self.proxy.setSourceModel(self.model)
+        self._build_search(directory)
+        self._build_list(region_names, directory.checked)
+        self._build_status()
+        self._lay_out()
+        self._connect()
+        self._restore_settings()
+        self.search_field.setFocus()
 
+    def _build_search(self, directory: BuiltinDirectory) -> None:
         self.banner = QLabel(self.tr("In an emergency, call 999 first. "
                                      "If you cannot speak, dial 999 and press 55 when asked."))
         self.banner.setObjectName("emergencyBanner")
@@ -89,7 +109,9 @@ class MainWindow(QMainWindow):
         self.region_choice.addItem(self.tr("All regions"), None)
         for region in directory.regions:
             self.region_choice.addItem(region.short_name, region.id)
+        self.add_button = QPushButton(self.tr("&Add contact…"))
 
+    def _build_list(self, region_names: dict[str | None, str], checked: str) -> None:
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -102,25 +124,32 @@ class MainWindow(QMainWindow):
         self.list_view.setUniformItemSizes(True)
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.list_view.setAccessibleName(self.tr("Directory entries"))
-        self.detail = DetailPane(region_names, directory.checked)
+        self.detail = DetailPane(region_names, checked)
 
+    def _build_status(self) -> None:
         self.confirmation = QLabel()
         self.confirmation.setObjectName("confirmation")
+        self.undo_button = QPushButton(self.tr("&Undo"))
+        self.undo_button.hide()
+        self.warning = QLabel()
+        self.warning.setObjectName("warning")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        self.contact_actions = ContactActions(self)
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self._check_for_changes)
         self._confirmation_timer = QTimer(self)
         self._confirmation_timer.setSingleShot(True)
         self._confirmation_timer.setInterval(CONFIRMATION_MS)
-        self._confirmation_timer.timeout.connect(self.confirmation.clear)
-
-        self._lay_out()
-        self._connect()
-        self._restore_settings()
-        self.search_field.setFocus()
+        self._confirmation_timer.timeout.connect(self._clear_confirmation)
 
     def _lay_out(self) -> None:
         search_row = QHBoxLayout()
         search_row.addWidget(self.search_field, 1)
         search_row.addWidget(QLabel(self.tr("Region:")))
         search_row.addWidget(self.region_choice)
+        search_row.addWidget(self.add_button)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_view)
         self.splitter.addWidget(self.detail)
@@ -133,12 +162,16 @@ class MainWindow(QMainWindow):
         body.addLayout(search_row)
         body.addWidget(self.notice)
         body.addWidget(self.splitter, 1)
-        body.addWidget(self.confirmation)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.confirmation, 1)
+        status_row.addWidget(self.undo_button)
+        body.addLayout(status_row)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.banner)
+        outer.addWidget(self.warning)
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
 
@@ -151,8 +184,16 @@ class MainWindow(QMainWindow):
         self.list_view.activated.connect(self._copy_index)
         self.detail.copy_requested.connect(self.copy_text)
         self.detail.call_requested.connect(self._call)
+        self.detail.favourite_requested.connect(self.toggle_favourite)
+        self.detail.edit_requested.connect(self.edit_contact)
+        self.detail.delete_requested.connect(self.remove_contact)
+        self.add_button.clicked.connect(self.add_contact)
+        self.undo_button.clicked.connect(self.undo_remove)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear_search)
+        self.contact_actions.install(self.menuBar(), self.list_view)
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self.contact_actions.show_context_menu)
 
     def _restore_settings(self) -> None:
         geometry = self._settings.value(GEOMETRY_KEY)
@@ -168,6 +209,14 @@ class MainWindow(QMainWindow):
         self.proxy.set_preferred_region(self.region_choice.currentData())
         self.proxy.refresh()
 
+    def start(self) -> None:
+        """Load the entries and begin watching for changes made elsewhere."""
+        self.reload_entries()
+        if self._book.moved_aside is not None:
+            self.show_warning(self.tr("Your contacts file was damaged. It was kept as %s and a new, "
+                                      "empty one was started.") % self._book.moved_aside)
+        self._watch_timer.start()
+
     # Public actions, used by the keyboard contract and by tests.
 
     def set_query(self, text: str) -> None:
@@ -176,8 +225,121 @@ class MainWindow(QMainWindow):
     def entries_shown(self) -> list[Entry]:
         return [self.proxy.index(row, 0).data(ENTRY_ROLE) for row in range(self.proxy.rowCount())]
 
-    def set_entries(self, entries: Sequence[Entry]) -> None:
+    def set_entries(self, entries: Sequence[Entry], select_id: str | None = None) -> None:
+        """Show new entries, keeping the selection on the same entry where it is still shown."""
+        current = self.current_entry()
+        keep = select_id or (current.id if current else None)
         self.model.set_entries(entries)
+        if keep is not None:
+            self.select_entry(keep)
+
+    def reload_entries(self, select_id: str | None = None) -> None:
+        try:
+            entries = self._book.entries()
+        except StorageError as exc:
+            self.show_warning(exc.message)
+            return
+        self.set_entries(entries, select_id)
+
+    def select_entry(self, entry_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            entry = index.data(ENTRY_ROLE)
+            if isinstance(entry, Entry) and entry.id == entry_id:
+                self.list_view.setCurrentIndex(index)
+                self.list_view.scrollTo(index)
+                return True
+        return False
+
+    def show_warning(self, text: str) -> None:
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
+
+    # Changing the user's own contacts.
+
+    def add_contact(self) -> None:
+        def save(draft: ContactDraft, allow_unverified: bool, allow_duplicate: bool) -> Entry:
+            return self._book.add(draft, allow_unverified=allow_unverified, allow_duplicate=allow_duplicate)
+        self._run_dialog(ContactDialog(save, self._region_choices(), parent=self))
+
+    def edit_contact(self) -> None:
+        entry = self.current_entry()
+        if entry is None or entry.builtin:
+            return
+
+        def save(draft: ContactDraft, allow_unverified: bool, allow_duplicate: bool) -> Entry:
+            return self._book.edit(entry.id, draft, allow_unverified=allow_unverified,
+                                   allow_duplicate=allow_duplicate)
+        self._run_dialog(ContactDialog(save, self._region_choices(), entry, parent=self))
+
+    def remove_contact(self) -> None:
+        entry = self.current_entry()
+        if entry is None or entry.builtin:
+            return
+        try:
+            self._removed = self._book.remove(entry.id)
+        except (StorageError, LookupError, ValueError) as exc:
+            self._confirm(str(exc), warning=True)
+            return
+        self.reload_entries()
+        self._confirm(self.tr("Deleted “%s”.") % entry.name, warning=False)
+        self.undo_button.show()
+
+    def undo_remove(self) -> None:
+        removed = self._removed
+        if removed is None:
+            return
+        try:
+            restored = self._book.restore(removed)
+        except (StorageError, ValueError) as exc:
+            self._confirm(str(exc), warning=True)
+            return
+        self._removed = None
+        self.reload_entries(select_id=restored.id)
+        self._confirm(self.tr("Restored “%s”.") % restored.name, warning=False)
+
+    def toggle_favourite(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        try:
+            self._book.set_favourite(entry.id, not entry.favourite)
+        except (StorageError, LookupError) as exc:
+            self._confirm(str(exc), warning=True)
+            return
+        self.reload_entries(select_id=entry.id)
+
+    def _run_dialog(self, dialog: ContactDialog) -> None:
+        dialog.saved.connect(self._saved)
+        dialog.open_entry_requested.connect(self._open_entry)
+        dialog.setModal(True)
+        dialog.open()
+
+    def _saved(self, entry: Entry) -> None:
+        self.reload_entries(select_id=entry.id)
+        if not self.select_entry(entry.id):
+            # The search hides the new contact: clear it rather than leave the user wondering.
+            self.search_field.clear()
+            self.select_entry(entry.id)
+        self._confirm(self.tr("Saved “%s”.") % entry.name, warning=False)
+
+    def _open_entry(self, entry_id: str) -> None:
+        if not self.select_entry(entry_id):
+            self.search_field.clear()
+            self.select_entry(entry_id)
+        self.list_view.setFocus()
+
+    def _region_choices(self) -> list[tuple[str, str]]:
+        return [(region.id, region.name) for region in self._directory.regions]
+
+    def _check_for_changes(self) -> None:
+        try:
+            changed = self._book.has_changed()
+        except StorageError as exc:
+            self.show_warning(exc.message)
+            return
+        if changed:
+            self.reload_entries()
 
     def current_entry(self) -> Entry | None:
         index = self.list_view.currentIndex()
@@ -204,7 +366,12 @@ class MainWindow(QMainWindow):
 
     # Internals.
 
+    def _clear_confirmation(self) -> None:
+        self.confirmation.clear()
+        self.undo_button.hide()
+
     def _confirm(self, text: str, *, warning: bool) -> None:
+        self.undo_button.hide()
         self.confirmation.setProperty("warning", warning)
         self.confirmation.style().polish(self.confirmation)
         self.confirmation.setText(text)
@@ -252,7 +419,9 @@ class MainWindow(QMainWindow):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         entry = current.data(ENTRY_ROLE) if current.isValid() else None
-        self.detail.show_entry(entry if isinstance(entry, Entry) else None)
+        shown = entry if isinstance(entry, Entry) else None
+        self.detail.show_entry(shown)
+        self.contact_actions.update_for(shown)
 
     def _move_selection(self, step: int) -> None:
         count = self.proxy.rowCount()
