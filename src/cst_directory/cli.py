@@ -8,10 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from cst_directory import __version__
+from cst_directory.domain.book import ContactBook, DuplicateNumberError
+from cst_directory.domain.contacts import ContactDraft, ContactError
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
+from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError, StorageError
+from cst_directory.domain.phone import Problem
 from cst_directory.domain.presenting import no_match_sentence, region_sentence
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
+from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
 from cst_directory.storage.paths import DataDirError, data_home
 from cst_directory.storage.resources import resources_dir
@@ -30,6 +36,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+REGION_CHOICES = ("south", "north", "none")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cstdir", description="CST Directory from the command line. In an emergency, "
                                                 "call 999 first.")
@@ -43,39 +52,149 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--json", action="store_true", help="print a JSON array")
     listing = commands.add_parser("list", help="show every entry")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
+
+    add = commands.add_parser("add", help="add one of your own contacts")
+    add.add_argument("--name", required=True)
+    add.add_argument("--number", required=True)
+    _contact_options(add)
+    edit = commands.add_parser("edit", help="change one of your own contacts")
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--name")
+    edit.add_argument("--number")
+    _contact_options(edit)
+    remove = commands.add_parser("remove", help="delete one of your own contacts")
+    remove.add_argument("id", metavar="ID")
     return parser
+
+
+def _contact_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--region", choices=REGION_CHOICES, help="the CST region it belongs to, or none")
+    parser.add_argument("--notes")
+    parser.add_argument("--allow-unverified", action="store_true",
+                        help="save a number that looks possible but is not known to be in use")
+    parser.add_argument("--allow-duplicate", action="store_true",
+                        help="save a number that is already in the directory")
+    parser.add_argument("--json", action="store_true", help="print the stored entry as a JSON array")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        data_home(args.home)
+        home = data_home(args.home)
         directory = load_directory(resources_dir())
     except (DataDirError, DirectoryDataError) as exc:
-        print(f"cstdir: {exc}", file=sys.stderr)
-        return EXIT_STORAGE
+        return _fail(str(exc), EXIT_STORAGE)
+    writing = args.command in ("add", "edit", "remove")
+    try:
+        book: ContactBook = StoredContactBook(directory, ContactStore(home))
+    except StorageError as exc:
+        if writing:
+            return _fail(exc.message, EXIT_STORAGE)
+        # Reading still shows the built-in numbers: they matter most when something else is wrong.
+        print(f"cstdir: {exc.message} Showing the built-in numbers only.", file=sys.stderr)
+        book = BuiltinOnlyBook(directory, exc)
+    if book.moved_aside is not None:
+        print(f"cstdir: your contacts file was damaged; it was kept as {book.moved_aside} "
+              "and a new one was started.", file=sys.stderr)
+    try:
+        if writing:
+            return _change(args, book)
+        return _show(args, book, directory)
+    except StorageError as exc:
+        return _fail(exc.message, EXIT_STORAGE)
+
+
+def _show(args: argparse.Namespace, book: ContactBook, directory: BuiltinDirectory) -> int:
     search = DirectorySearch(directory.region_index())
-    entries = directory.entries
+    entries = book.entries()
     query = " ".join(args.query) if args.command == "lookup" else ""
     result = search.search(entries, query)
     shown = [entries[i] for i in result.rows]
     if result.region is not None:
         print(region_sentence(result.region, directory), file=sys.stderr if args.json else sys.stdout)
     if args.json:
-        print(json.dumps([e.to_json() for e in shown], indent=2, ensure_ascii=False))
+        _print_json(shown)
     else:
         _print_table(shown, directory)
     if not shown:
-        print(f"cstdir: {no_match_sentence(query)}", file=sys.stderr)
-        return EXIT_NO_MATCH
+        return _fail(no_match_sentence(query), EXIT_NO_MATCH)
     return EXIT_OK
+
+
+def _change(args: argparse.Namespace, book: ContactBook) -> int:
+    try:
+        if args.command == "remove":
+            removed = book.remove(args.id)
+            print(f"Removed {removed.id}: {removed.name}, {removed.number.display}")
+            return EXIT_OK
+        if args.command == "add":
+            entry = book.add(_draft(args, None), allow_unverified=args.allow_unverified,
+                             allow_duplicate=args.allow_duplicate)
+        else:
+            current = _find(book, args.id)
+            # A number saved as unverified stays allowed while the edit leaves it as it was.
+            keep_unverified = args.number is None and not current.number.verified
+            entry = book.edit(args.id, _draft(args, current),
+                              allow_unverified=args.allow_unverified or keep_unverified,
+                              allow_duplicate=args.allow_duplicate)
+    except EntryNotFoundError as exc:
+        return _fail(str(exc), EXIT_NO_MATCH)
+    except ContactError as exc:
+        hint = " Add --allow-unverified to save it anyway." if exc.problem is Problem.UNVERIFIED else ""
+        return _fail(f"{exc.message}{hint}", EXIT_USAGE)
+    except DuplicateNumberError as exc:
+        return _fail(f"{exc} Add --allow-duplicate to save it anyway.", EXIT_USAGE)
+    except ReadOnlyEntryError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    if args.json:
+        _print_json([entry])
+    else:
+        print(f"Saved {entry.id}: {entry.name}, {entry.number.display}"
+              + ("" if entry.number.verified else " (unverified)"))
+    return EXIT_OK
+
+
+def _find(book: ContactBook, entry_id: str) -> Entry:
+    for entry in book.entries():
+        if entry.id == entry_id:
+            return entry
+    raise EntryNotFoundError(entry_id)
+
+
+def _draft(args: argparse.Namespace, current: Entry | None) -> ContactDraft:
+    def pick(given: str | None, kept: str) -> str:
+        return given if given is not None else kept
+
+    region = args.region
+    if region is None:
+        region = current.region if current else None
+    elif region == "none":
+        region = None
+    return ContactDraft(
+        name=pick(args.name, current.name if current else ""),
+        number=pick(args.number, current.number.display if current else ""),
+        region=region,
+        notes=pick(args.notes, current.notes if current else ""),
+    )
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"cstdir: {message}", file=sys.stderr)
+    return code
+
+
+def _print_json(entries: Sequence[Entry]) -> None:
+    print(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
 
 
 def _print_table(entries: Sequence[Entry], directory: BuiltinDirectory) -> None:
     for entry in entries:
         badges = " · ".join(entry.badges)
         region = directory.region_name(entry.region)
-        print(f"{entry.number.display:<16}  {entry.name}")
+        if not entry.builtin:
+            region = f"{entry.id} · my contact" + (f" · {region}" if entry.region else "")
+        star = "★ " if entry.favourite else ""
+        print(f"{entry.number.display:<16}  {star}{entry.name}")
         print(f"{'':<16}  {region}{' · ' + badges if badges else ''}")
 
 

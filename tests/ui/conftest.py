@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cst_directory.domain.directory import BuiltinDirectory
@@ -78,7 +79,9 @@ def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path,
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        # Window shortcuts (Ctrl+F, Ctrl+N, Escape...) only fire in the active window.
         window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
         return window
 
     return make

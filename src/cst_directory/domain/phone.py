@@ -133,8 +133,7 @@ def _full_number(parsed: phonenumbers.PhoneNumber, allow_unverified: bool) -> Ph
             raise NumberError(Problem.TOO_SHORT, "That number is too short: include the area code.")
         if not allow_unverified:
             raise NumberError(Problem.UNVERIFIED,
-                              f"That is not a number in use in {_country(parsed)}: check it, "
-                              "or save it anyway as unverified.")
+                              f"That is not a number in use in {_country(parsed)}: check the digits.")
     is_home = parsed.country_code == HOME_COUNTRY_CODE
     display_format = PhoneNumberFormat.NATIONAL if is_home else PhoneNumberFormat.INTERNATIONAL
     without_ext = phonenumbers.PhoneNumber(country_code=parsed.country_code,

@@ -31,7 +31,7 @@ class ContactActions(QObject):
         self.remove.triggered.connect(window.remove_contact)
         self.favourite = QAction(self.tr("&Favourite"), window)
         self.favourite.setCheckable(True)
-        self.favourite.setShortcut(QKeySequence("Ctrl+D"))
+        self.favourite.setShortcut(QKeySequence("Ctrl+B"))
         self.favourite.triggered.connect(window.toggle_favourite)
         self.undo = QAction(self.tr("&Undo delete"), window)
         self.undo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -41,7 +41,7 @@ class ContactActions(QObject):
         self.copy.triggered.connect(window.copy_current)
 
     def install(self, menu_bar: QMenuBar, list_view: QListView) -> None:
-        menu = menu_bar.addMenu(self.tr("&Contacts"))
+        menu = menu_bar.addMenu(self.tr("Co&ntacts"))
         for action in (self.add, self.edit, self.remove, self.favourite):
             menu.addAction(action)
         menu.addSeparator()

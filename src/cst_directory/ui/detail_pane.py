@@ -58,9 +58,14 @@ class DetailPane(QFrame):
         for label in (self.international_label, self.region_label, self.notes_label, self.source_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        buttons, own_buttons = self._build_buttons()
+        self._lay_out(buttons, own_buttons)
+        self.show_entry(None)
+
+    def _build_buttons(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         self.copy_button = QPushButton(self.tr("&Copy"))
         self.copy_international_button = QPushButton(self.tr("Copy &international"))
-        self.call_button = QPushButton(self.tr("C&all…"))
+        self.call_button = QPushButton(self.tr("Ca&ll…"))
         self.call_button.setToolTip(self.tr("Hands the number to your phone app, if this computer has one"))
         self.copy_button.clicked.connect(self._copy)
         self.copy_international_button.clicked.connect(self._copy_international)
@@ -71,7 +76,7 @@ class DetailPane(QFrame):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.favourite_button = QPushButton(self.tr("☆ Favourite"))
-        self.favourite_button.setToolTip(self.tr("Favourites are listed first (Ctrl+D)"))
+        self.favourite_button.setToolTip(self.tr("Favourites are listed first (Ctrl+B)"))
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.delete_button = QPushButton(self.tr("Delete"))
         self.favourite_button.clicked.connect(self.favourite_requested)
@@ -83,6 +88,9 @@ class DetailPane(QFrame):
             own_buttons.addWidget(button)
         own_buttons.addStretch(1)
 
+        return buttons, own_buttons
+
+    def _lay_out(self, buttons: QHBoxLayout, own_buttons: QHBoxLayout) -> None:
         layout = QVBoxLayout(self)
         for widget in (self.name_label, self.number_label, self.international_label, self.region_label,
                        self.badges_label):
@@ -94,7 +102,6 @@ class DetailPane(QFrame):
         layout.addSpacing(8)
         layout.addWidget(self.source_label)
         layout.addStretch(1)
-        self.show_entry(None)
 
     @property
     def entry(self) -> Entry | None:
