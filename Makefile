@@ -86,6 +86,8 @@ test: system-deps lint
 
 screenshot: system-deps install
 	$(BIN)/python scripts/screenshot.py --output docs/screenshot.png
+	$(BIN)/python scripts/screenshot.py --output docs/add-contact.png --query "" --capture "Add contact" \
+		--step key:ctrl+n --step "type:School office" --step key:Tab --step type:07700900123
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .artifacts

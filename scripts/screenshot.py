@@ -82,23 +82,37 @@ def x_tool(display: str, *command: str) -> str:
     return result.stdout
 
 
-def wait_for_window(app: subprocess.Popen[bytes], display: str, log: Path) -> str:
+def wait_for_window(app: subprocess.Popen[bytes], display: str, log: Path, name: str = WINDOW_NAME) -> str:
     deadline = time.monotonic() + WINDOW_TIMEOUT
     while time.monotonic() < deadline:
         if app.poll() is not None:
             raise ScreenshotError(f"cst-directory exited with {app.returncode} before showing its window: "
                                   f"{log.read_text(errors='replace').strip()}")
         try:
-            found = x_tool(display, "xdotool", "search", "--onlyvisible", "--name", WINDOW_NAME).split()
+            found = x_tool(display, "xdotool", "search", "--onlyvisible", "--name", name).split()
         except ScreenshotError:
             found = []  # xdotool search exits 1 while nothing matches
         if found:
             return found[0]
         time.sleep(0.2)
-    raise ScreenshotError(f"no window named {WINDOW_NAME!r} appeared within {WINDOW_TIMEOUT:.0f} s")
+    raise ScreenshotError(f"no window named {name!r} appeared within {WINDOW_TIMEOUT:.0f} s")
 
 
-def take(app_command: Path, query: str, output: Path, screen: str, settle: float) -> None:
+def play(display: str, steps: Sequence[str]) -> None:
+    """Replay "key:ctrl+n" and "type:some text" steps into the focused window."""
+    for step in steps:
+        kind, _, value = step.partition(":")
+        if kind == "key":
+            x_tool(display, "xdotool", "key", "--clearmodifiers", value)
+        elif kind == "type":
+            x_tool(display, "xdotool", "type", "--delay", "40", value)
+        else:
+            raise ScreenshotError(f"unknown step {step!r}: use key:KEYS or type:TEXT")
+        time.sleep(0.3)
+
+
+def take(app_command: Path, query: str, output: Path, *, screen: str, settle: float,
+         steps: Sequence[str] = (), capture: str = WINDOW_NAME) -> None:
     with tempfile.TemporaryDirectory(prefix="cst-screenshot-") as scratch:
         tmp = Path(scratch)
         runtime = tmp / "runtime"
@@ -120,6 +134,9 @@ def take(app_command: Path, query: str, output: Path, screen: str, settle: float
                 # one, and park the pointer in the far corner so no row shows a hover highlight.
                 x_tool(display, "xdotool", "windowfocus", "--sync", window)
                 x_tool(display, "xdotool", "mousemove", "10000", "10000")
+                play(display, steps)
+                if capture != WINDOW_NAME:
+                    window = wait_for_window(app, display, log, capture)
                 time.sleep(settle)
                 output.parent.mkdir(parents=True, exist_ok=True)
                 partial = output.with_name(f".{output.name}.partial.png")
@@ -139,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="seconds to wait after the window appears, for it to finish drawing")
     parser.add_argument("--app", type=Path, default=Path(sys.executable).parent / "cst-directory",
                         help="the cst-directory command (default: the one installed beside this Python)")
+    parser.add_argument("--step", action="append", default=[], metavar="key:KEYS|type:TEXT",
+                        help="keys to press or text to type once the window shows, in order")
+    parser.add_argument("--capture", default=WINDOW_NAME,
+                        help="title of the window to capture (default: the main window)")
     args = parser.parse_args(argv)
 
     missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]
@@ -150,7 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"screenshot: {args.app} does not exist; run `make install` first", file=sys.stderr)
         return 1
     try:
-        take(args.app, args.query, args.output, args.screen, args.settle)
+        take(args.app, args.query, args.output, screen=args.screen, settle=args.settle, steps=args.step,
+             capture=args.capture)
     except (ScreenshotError, OSError, subprocess.SubprocessError) as exc:
         print(f"screenshot: {exc}", file=sys.stderr)
         return 1
