@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -126,7 +127,7 @@ class ContactStore:
                                f"Your contacts file {self.path} was written by a newer version of CST "
                                "Directory: install that version again; the file was left untouched.")
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
+            self._enable_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
             if version == SCHEMA_VERSION:
                 return
@@ -142,6 +143,20 @@ class ContactStore:
                     conn.execute(f"PRAGMA user_version = {step + 1}")
         except sqlite3.Error as exc:
             raise _storage_error(exc, self.path) from None
+
+    def _enable_wal(self, conn: sqlite3.Connection) -> None:
+        # Switching to WAL needs the file to itself. While another process is still creating it SQLite
+        # reports "busy" at once rather than calling the busy handler (waiting could deadlock), so the
+        # wait happens here, bounded by the same timeout.
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if _code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
 
     def _take_backup(self, conn: sqlite3.Connection, version: int) -> Path:
         stamp = self._clock().strftime("%Y%m%dT%H%M%S")
@@ -253,10 +268,14 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # Some errors (a full disk, an I/O error) make SQLite roll back by itself; a second ROLLBACK
+        # would then fail and hide the error that explains what happened. A COMMIT that failed (busy)
+        # leaves the transaction open, holding the write lock, so that one is rolled back here too.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def _stored_number(contact: ValidContact) -> str:
