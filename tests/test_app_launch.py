@@ -48,3 +48,16 @@ def test_missing_data_file_stops_with_one_sentence(tmp_path: Path) -> None:
     assert result.returncode == 3
     assert "missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_garbage_contacts_file_is_kept_and_the_app_still_starts(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    home.mkdir(mode=0o700)
+    garbage = os.urandom(4096)
+    (home / "contacts.db").write_bytes(garbage)
+    result = run_app("--home", str(home), "--exit-after-show")
+    assert result.returncode == 0, result.stderr
+    kept = list(home.glob("contacts.db.damaged-*"))
+    assert len(kept) == 1
+    assert kept[0].read_bytes() == garbage
+    assert str(kept[0]) in result.stderr
