@@ -61,3 +61,41 @@ def test_a_garbage_contacts_file_is_kept_and_the_app_still_starts(tmp_path: Path
     assert len(kept) == 1
     assert kept[0].read_bytes() == garbage
     assert str(kept[0]) in result.stderr
+
+
+def test_a_damaged_settings_file_is_kept_aside_and_the_window_opens(tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    home.mkdir(mode=0o700)
+    garbage = b"\x00\xff\xfe not settings \x01\n[unclosed\n=\n"
+    (home / "settings.ini").write_bytes(garbage)
+    result = run_app("--home", str(home), "--exit-after-show")
+    assert result.returncode == 0, result.stderr
+    kept = list(home.glob("settings.ini.damaged-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == garbage
+    assert f"kept as {kept[0]}" in result.stderr
+    # The fresh file is a readable settings file again, written when the window closed.
+    assert b"geometry" in (home / "settings.ini").read_bytes()
+
+
+def test_no_display_is_one_sentence_not_a_qt_abort(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    result = subprocess.run([sys.executable, "-m", "cst_directory.app", "--home", str(tmp_path)],
+                            capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert result.returncode == 4
+    lines = result.stderr.strip().splitlines()
+    assert lines == [lines[0]] and "no graphical display" in lines[0], result.stderr
+
+
+def test_missing_x11_libraries_are_named_in_one_sentence(tmp_path: Path) -> None:
+    # An unloadable libxcb-cursor stands in for a machine without it: Qt's xcb plugin then cannot load.
+    fake = tmp_path / "lib"
+    fake.mkdir()
+    (fake / "libxcb-cursor.so.0").write_bytes(b"")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": ":0", "LD_LIBRARY_PATH": str(fake)}
+    result = subprocess.run([sys.executable, "-m", "cst_directory.app", "--home", str(tmp_path / "data")],
+                            capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert result.returncode == 4
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "libxcb-cursor0" in lines[0]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cst_directory import APP_ID, APP_NAME, __version__
 from cst_directory.domain.book import ContactBook
@@ -16,11 +18,17 @@ from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
-from cst_directory.storage.paths import DataDirError, data_home
+from cst_directory.storage.paths import DataDirError, data_home, keep_aside
 from cst_directory.storage.resources import resources_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
 
 SETTINGS_FILE = "settings.ini"
 EXIT_STORAGE = 3
+EXIT_NO_DISPLAY = 4
 # If the window has not painted by then something is badly wrong; --exit-after-show must not hang CI.
 FIRST_PAINT_TIMEOUT_MS = 30_000
 
@@ -46,27 +54,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_STORAGE
 
     # Qt is imported only once the data is known to be good, so a bad install fails fast and plainly.
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QTimer
 
     from cst_directory.ui.main_window import MainWindow
+    from cst_directory.ui.single_instance import InstanceServer, hand_over, instance_name
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    app = _create_application()
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(app_icon())
+
+    name = instance_name(APP_ID, home)
+    if hand_over(name, args.query):
+        return 0
 
     book, problem = open_book(directory, home)
-    settings = QSettings(str(home / SETTINGS_FILE), QSettings.Format.IniFormat)
-    window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings)
+    settings, settings_problem = _open_settings(home)
+    window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings,
+                        data_folder=str(home))
     window.start()
+    warnings = [text for text in (problem, settings_problem) if text]
+    for text in warnings:
+        print(f"cst-directory: {text}", file=sys.stderr)
     if problem is not None:
-        print(f"cst-directory: {problem}", file=sys.stderr)
-        window.show_warning(problem + " " + window.tr("The built-in numbers are shown; your own contacts "
-                                                      "cannot be added or changed until this is fixed."))
+        warnings[0] += " " + window.tr("The built-in numbers are shown; your own contacts cannot be added "
+                                       "or changed until this is fixed.")
     elif book.moved_aside is not None:
         print(f"cst-directory: the damaged contacts file was kept as {book.moved_aside}", file=sys.stderr)
+    if warnings:
+        window.show_warning(" ".join(warnings))
+
+    server = InstanceServer(name, app)
+    server.activation_requested.connect(window.bring_forward)
+    if not server.listen():
+        # The window still works; only a second launch will open a second window instead of this one.
+        print(f"cst-directory: cannot listen for later launches ({server.error_text()}).", file=sys.stderr)
+
     if args.query:
         window.set_query(args.query)
     if args.exit_after_show:
@@ -74,6 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(FIRST_PAINT_TIMEOUT_MS, lambda: app.exit(1))
     window.show()
     code = app.exec()
+    server.close()
     if args.exit_after_show:
         window.close()
     return code
@@ -86,6 +111,76 @@ def open_book(directory: BuiltinDirectory, home: Path) -> tuple[ContactBook, str
         return StoredContactBook(directory, ContactStore(home)), None
     except StorageError as exc:
         return BuiltinOnlyBook(directory, exc), exc.message
+
+
+def _create_application() -> QApplication:
+    """The QApplication; if Qt cannot open a window, the process ends here with one sentence saying why.
+    Qt itself would print several lines about plugins and abort, which tells a user nothing to act on."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    seen: list[str] = []
+
+    def handler(kind: QtMsgType, _context: object, message: str) -> None:
+        if kind == QtMsgType.QtFatalMsg:
+            print(f"cst-directory: {_no_window_sentence([*seen, message])}", file=sys.stderr, flush=True)
+            os._exit(EXIT_NO_DISPLAY)
+        seen.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        app = QApplication(sys.argv[:1])
+    finally:
+        qInstallMessageHandler(previous)
+    # What Qt said while starting but that did not stop it (a theme or font warning) is still worth seeing.
+    for message in seen:
+        print(message, file=sys.stderr)
+    return app
+
+
+def _no_window_sentence(messages: Sequence[str]) -> str:
+    said = " ".join(messages)
+    if "could not connect to display" in said or "Could not connect to any X display" in said:
+        return ("cannot open a window: no graphical display was found. Start CST Directory from your "
+                "desktop, or set DISPLAY to a running X server.")
+    if "xcb-cursor0" in said or "Could not load the Qt platform plugin" in said \
+            or "Could not find the Qt platform plugin" in said:
+        return ("cannot open a window: system libraries that Qt needs are missing. On Debian or Ubuntu "
+                "install them with: sudo apt install libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1.")
+    first = messages[-1].strip().splitlines()[0] if messages and messages[-1].strip() else "unknown error"
+    return f"cannot open a window: Qt stopped with \"{first}\"."
+
+
+def app_icon() -> QIcon:
+    """Every size of the app's icon shipped in resources/, so each place that shows it picks a sharp one."""
+    from PySide6.QtGui import QIcon
+
+    icon = QIcon()
+    for png in sorted((resources_dir() / "icons" / "hicolor").glob(f"*/apps/{APP_ID}.png")):
+        icon.addFile(str(png))
+    return icon
+
+
+def _open_settings(home: Path) -> tuple[QSettings, str | None]:
+    """The window's settings, or fresh ones if the file cannot be read; the old file is kept aside."""
+    from PySide6.QtCore import QSettings
+
+    path = home / SETTINGS_FILE
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    settings.allKeys()  # QSettings reads lazily; its status is only known after a read.
+    if settings.status() == QSettings.Status.NoError:
+        return settings, None
+    del settings
+    try:
+        kept = keep_aside(path, "damaged", dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S"))
+    except OSError as exc:
+        return (QSettings(str(path), QSettings.Format.IniFormat),
+                f"Your window settings in {path} cannot be read ({exc.strerror}): defaults are used.")
+    return (QSettings(str(path), QSettings.Format.IniFormat),
+            f"Your window settings file was damaged: it was kept as {kept} and the defaults are used.")
 
 
 def _report_fatal(message: str) -> None:

@@ -69,12 +69,12 @@ def make_book(directory: BuiltinDirectory, data_dir: Path) -> Iterator[Callable[
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path,
+def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path, data_dir: Path,
                 opener: RecordingOpener, make_book: Callable[[], StoredContactBook]) -> WindowFactory:
     def make() -> MainWindow:
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
         window = MainWindow(directory, DirectorySearch(directory.region_index()), make_book(), settings,
-                            open_url=opener)
+                            open_url=opener, data_folder=str(data_dir))
         window.start()
         qtbot.addWidget(window)
         window.show()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.regions import UNASSIGNED, RegionMatch
 
@@ -29,3 +32,30 @@ def region_sentence(match: RegionMatch, directory: BuiltinDirectory) -> str:
 
 def no_match_sentence(query: str) -> str:
     return (f"No entry matches {quoted(query)}. Try a town, a postcode, a dialling code or a name.")
+
+
+def long_date(iso: str) -> str:
+    """16 January 2015: the form a UK reader expects; anything that is not an ISO date is shown as is."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    source: str
+    as_of: str
+    entry_names: tuple[str, ...]
+
+
+def source_summaries(directory: BuiltinDirectory) -> list[SourceSummary]:
+    """Each source the built-in numbers come from, with its date and the entries taken from it, newest
+    first, so the About box can say how old every number is."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for entry in directory.entries:
+        if entry.source:
+            grouped.setdefault((entry.source, entry.as_of or ""), []).append(entry.name)
+    ordered = sorted(grouped.items(), key=lambda item: (item[0][1], item[0][0]), reverse=True)
+    return [SourceSummary(source, as_of, tuple(names)) for (source, as_of), names in ordered]

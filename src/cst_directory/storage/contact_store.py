@@ -21,6 +21,7 @@ from cst_directory.domain.contacts import ValidContact
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.errors import EntryNotFoundError, StorageError, StorageProblem
 from cst_directory.domain.phone import NumberError, parse_number
+from cst_directory.storage.paths import keep_aside
 
 STORE_FILE = "contacts.db"
 SCHEMA_VERSION = 1
@@ -107,13 +108,7 @@ class ContactStore:
         return rows == [("ok",)]
 
     def _move_aside(self) -> None:
-        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        counter = 1
-        while target.exists():
-            counter += 1
-            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{counter}")
-        os.replace(self.path, target)
+        target = keep_aside(self.path, "damaged", self._clock().strftime("%Y%m%dT%H%M%S"))
         for suffix in ("-wal", "-shm"):
             side = self.path.with_name(self.path.name + suffix)
             if side.exists():

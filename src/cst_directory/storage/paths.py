@@ -30,3 +30,15 @@ def data_home(override: str | os.PathLike[str] | None = None) -> Path:
     if not path.is_dir():
         raise DataDirError(f"{path} is not a folder: choose another data folder.")
     return path
+
+
+def keep_aside(path: Path, label: str, stamp: str) -> Path:
+    """Rename a file the app cannot use to <name>.<label>-<stamp>, never overwriting an earlier one: the
+    user's data is moved out of the way, never deleted."""
+    target = path.with_name(f"{path.name}.{label}-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
+    os.replace(path, target)
+    return target

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cst_directory.domain.entries import Entry
-
-
-def _published(as_of: str) -> str:
-    try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        return as_of
-    return f"{day.day} {day:%B %Y}"
+from cst_directory.domain.presenting import long_date
 
 
 class DetailPane(QFrame):
@@ -141,7 +132,7 @@ class DetailPane(QFrame):
             # National numbers have no publication date of their own: their date is when they were checked.
             template = self.tr("Source: %s. Checked %s.") if entry.as_of == self._checked \
                 else self.tr("Source: %s. Published %s.")
-            self.source_label.setText(template % (entry.source, _published(entry.as_of or "")))
+            self.source_label.setText(template % (entry.source, long_date(entry.as_of or "")))
         else:
             self.source_label.setText(self.tr("Your own contact"))
 

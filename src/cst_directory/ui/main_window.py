@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
+    QAction,
     QCloseEvent,
     QDesktopServices,
     QGuiApplication,
@@ -35,6 +36,7 @@ from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
 from cst_directory.domain.presenting import quoted, region_sentence
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.ui.about_dialog import AboutDialog
 from cst_directory.ui.contact_actions import ContactActions
 from cst_directory.ui.contact_dialog import ContactDialog
 from cst_directory.ui.detail_pane import DetailPane
@@ -68,9 +70,11 @@ class MainWindow(QMainWindow):
 
     def __init__(self, directory: BuiltinDirectory, search: DirectorySearch, book: ContactBook,
                  settings: QSettings, *, open_url: UrlOpener = QDesktopServices.openUrl,
-                 parent: QWidget | None = None) -> None:
+                 data_folder: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
+        self._data_folder = data_folder
+        self.about_dialog: AboutDialog | None = None
         self._book = book
         self._removed: Entry | None = None
         self._settings = settings
@@ -192,15 +196,20 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear_search)
         self.contact_actions.install(self.menuBar(), self.list_view)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.about_action = help_menu.addAction(self.tr("&About CST Directory"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.show_about)
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self.contact_actions.show_context_menu)
 
     def _restore_settings(self) -> None:
+        # A hand-edited or damaged settings file can hold anything: only real saved states are restored.
         geometry = self._settings.value(GEOMETRY_KEY)
-        if not (geometry and self.restoreGeometry(geometry)):
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.resize(1000, 660)
         splitter = self._settings.value(SPLITTER_KEY)
-        if splitter:
+        if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
         saved = self._settings.value(REGION_KEY)
         position = self.region_choice.findData(saved) if saved else 0
@@ -221,6 +230,25 @@ class MainWindow(QMainWindow):
 
     def set_query(self, text: str) -> None:
         self.search_field.setText(text)
+
+    def bring_forward(self, query: str) -> None:
+        """Another launch asked for the window: put it in front, searching for its query if it had one."""
+        if query:
+            self.set_query(query)
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.search_field.setFocus()
+
+    def show_about(self) -> None:
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self._directory, self._data_folder, open_url=self._open_url,
+                                            parent=self)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
 
     def entries_shown(self) -> list[Entry]:
         return [self.proxy.index(row, 0).data(ENTRY_ROLE) for row in range(self.proxy.rowCount())]
