@@ -1,9 +1,12 @@
 # Developer tasks for CST Directory. Needs only python3 (3.11 or newer); everything else goes into .venv.
 #
 #   make run          install into .venv and start the app; pass options with ARGS="--home /tmp/x manchester"
-#   make test         lint, type-check and run every test against the installed package
+#   make test         lint, type-check, build the bundle and run every test against the installed package
+#                     and the bundle
 #   make lint         ruff and mypy only
 #   make screenshot   regenerate docs/screenshot.png under a private Xvfb
+#   make package      build the double-click bundle and dist/cst-directory-<version>-linux-<arch>.tar.gz
+#   make install-desktop   add the installed app to your application menu (under ~/.local/share)
 #   make clean        remove .venv, build output, caches and test artifacts
 #
 # The project is installed into .venv as a built wheel, not in editable mode, so the tests exercise what
@@ -23,11 +26,16 @@ INSTALLED := $(VENV)/.cst-directory-installed
 ARGS ?=
 PYTEST_ARGS ?=
 
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' src/cst_directory/__init__.py)
+TARBALL := dist/cst-directory-$(VERSION)-linux-$(shell uname -m).tar.gz
+PYINSTALLER := $(VENV)/.pyinstaller-installed
+
 # Everything that goes into the wheel. Directories are listed too, so adding or removing a file counts.
 PACKAGE_INPUTS := pyproject.toml README.md \
 	$(shell find src resources -name __pycache__ -prune -o -print 2>/dev/null)
 
-.PHONY: help venv install run test lint screenshot system-deps clean
+.PHONY: help venv install run test lint screenshot system-deps clean icons install-desktop uninstall-desktop \
+	package
 
 help:
 	@echo "make run         install into $(VENV) and start the app (ARGS=... passes options)"
@@ -36,6 +44,9 @@ help:
 	@echo "make install     build the wheel and install it with its test extras into $(VENV)"
 	@echo "make venv        create $(VENV)"
 	@echo "make screenshot  regenerate docs/screenshot.png under a private Xvfb"
+	@echo "make package     build the PyInstaller bundle and its .tar.gz in dist/"
+	@echo "make install-desktop    put the app (from $(VENV)) in your application menu; uninstall-desktop removes it"
+	@echo "make icons       re-render the PNG, ICO and ICNS icons from their SVGs"
 	@echo "make clean       remove $(VENV), build output, caches and test artifacts"
 
 $(BIN)/python:
@@ -66,21 +77,46 @@ $(INSTALLED): $(BIN)/python $(PACKAGE_INPUTS)
 
 install: $(INSTALLED)
 
+$(PYINSTALLER): $(BIN)/python packaging/requirements.txt
+	@echo "==> Installing PyInstaller into $(VENV)"
+	$(BIN)/python -m pip install -r packaging/requirements.txt
+	touch $@
+
+# The bundle is rebuilt only when the app or its packaging changes: a build takes a few minutes.
+$(TARBALL): $(INSTALLED) $(PYINSTALLER) $(PACKAGE_INPUTS) \
+		$(shell find packaging -name __pycache__ -prune -o -print 2>/dev/null)
+	@echo "==> Building the bundle with PyInstaller"
+	$(BIN)/python packaging/build_bundle.py
+
+package: $(TARBALL)
+
 run: install
 	$(BIN)/cst-directory $(ARGS)
 
-lint: install
+lint: install $(PYINSTALLER)
 	@echo "==> ruff"
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks packaging packaging/cst-directory.spec
 	@echo "==> mypy"
 	$(BIN)/mypy
+	$(BIN)/mypy --strict packaging/build_bundle.py packaging/launch.py packaging/pyinstaller-hooks
+	@echo "==> icons match their SVGs"
+	$(BIN)/python scripts/render_icons.py --check
+
+icons: install
+	$(BIN)/python scripts/render_icons.py
+
+install-desktop: install
+	packaging/linux/install-desktop.sh --exec $(BIN)/cst-directory
+
+uninstall-desktop:
+	packaging/linux/install-desktop.sh --uninstall
 
 # Installs Xvfb, xdotool, xclip, ImageMagick and Qt's xcb libraries when missing and running as root on
 # Debian; otherwise only reports what is missing (the X11 test then skips, or fails under CI=true).
 system-deps:
 	@bash .ci/install-system-deps --optional
 
-test: system-deps lint
+test: system-deps lint package
 	@echo "==> pytest"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -23,6 +23,7 @@ def test_exit_after_show_paints_and_exits_zero(tmp_path: Path) -> None:
     assert home.is_dir()
     assert (home.stat().st_mode & 0o777) == 0o700
     assert (home / "settings.ini").is_file()
+    assert (home / "settings.ini").stat().st_mode & 0o777 == 0o600
 
 
 def test_version(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -18,7 +19,7 @@ from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
-from cst_directory.storage.paths import DataDirError, data_home, keep_aside
+from cst_directory.storage.paths import DataDirError, data_home, ensure_private_file, keep_aside
 from cst_directory.storage.resources import resources_dir
 
 if TYPE_CHECKING:
@@ -169,6 +170,7 @@ def _open_settings(home: Path) -> tuple[QSettings, str | None]:
     from PySide6.QtCore import QSettings
 
     path = home / SETTINGS_FILE
+    _make_private(path)
     settings = QSettings(str(path), QSettings.Format.IniFormat)
     settings.allKeys()  # QSettings reads lazily; its status is only known after a read.
     if settings.status() == QSettings.Status.NoError:
@@ -179,8 +181,16 @@ def _open_settings(home: Path) -> tuple[QSettings, str | None]:
     except OSError as exc:
         return (QSettings(str(path), QSettings.Format.IniFormat),
                 f"Your window settings in {path} cannot be read ({exc.strerror}): defaults are used.")
+    _make_private(path)
     return (QSettings(str(path), QSettings.Format.IniFormat),
             f"Your window settings file was damaged: it was kept as {kept} and the defaults are used.")
+
+
+def _make_private(path: Path) -> None:
+    # Qt saves settings by replacing the file but keeps its permissions: a file created 0600 stays so.
+    # An unreadable or odd settings file is dealt with by the status check that follows.
+    with contextlib.suppress(OSError):
+        ensure_private_file(path)
 
 
 def _report_fatal(message: str) -> None:

@@ -1,11 +1,13 @@
-"""The installed cst-directory in a real X11 session: its own Xvfb, typed keys, the real clipboard.
+"""The app as users get it, in a real X11 session: its own Xvfb, typed keys, the real clipboard.
 
-These run the command pip installed next to the test's Python, not the source tree, on the xcb platform
-(the rest of the test session runs Qt offscreen). They need Xvfb, xdotool, xclip and ImageMagick's
+Each test runs twice: once with the command pip installed next to the test's Python (not the source tree)
+and once with the PyInstaller bundle that `make package` builds, both on the xcb platform (the rest of
+the test session runs Qt offscreen). They need Xvfb, xdotool, xclip and ImageMagick's
 import, which .ci/install-system-deps installs. Without them the tests skip, except when CI=true: there
 they fail, so CI can never go green by skipping the only test that shows a real window.
 
-Each run leaves a screenshot of the whole screen in .artifacts/x11-window.png.
+Each run leaves a screenshot of the whole screen in .artifacts/x11-window-installed.png and
+.artifacts/x11-window-bundle.png.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ import pytest
 pytestmark = pytest.mark.x11
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = REPO_ROOT / ".artifacts" / "x11-window.png"
+ARTIFACTS = REPO_ROOT / ".artifacts"
+BUNDLE_ENV = "CST_DIRECTORY_BUNDLE"
+DEFAULT_BUNDLE = REPO_ROOT / "dist" / "bundle" / "cst-directory" / "cst-directory"
 WINDOW_NAME = "CST Directory"
 # The 24/7 line is expected first; the Manchester office is the other northern CST number.
 NORTHERN_NUMBERS = frozenset({"0800 980 0668", "0161 792 6666"})
@@ -58,6 +62,27 @@ def installed_app() -> Path:
         pytest.fail(f"{app} does not exist: these tests run the installed command, not the source tree. "
                     "Run `make install` (or pip install '.[test]') first.", pytrace=False)
     return app
+
+
+def bundled_app() -> Path:
+    app = Path(os.environ.get(BUNDLE_ENV) or DEFAULT_BUNDLE)
+    if app.is_file() and os.access(app, os.X_OK):
+        return app
+    message = f"the bundle {app} has not been built (run `make package`, or set {BUNDLE_ENV})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true, so the bundle's X11 test may not skip, but {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(params=["installed", "bundle"])
+def app_path(request: pytest.FixtureRequest) -> Path:
+    return installed_app() if request.param == "installed" else bundled_app()
+
+
+@pytest.fixture
+def screenshot_path(request: pytest.FixtureRequest) -> Path:
+    kind = request.node.callspec.params["app_path"]
+    return ARTIFACTS / f"x11-window-{kind}.png"
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -154,9 +179,9 @@ class RunningApp:
 
 
 @contextmanager
-def running_app(display: str, tmp_path: Path, *arguments: str) -> Iterator[RunningApp]:
-    """The installed app on the test's display, with a fresh data home; killed on the way out."""
-    command = [str(installed_app()), "--home", str(tmp_path / "cst-home"), *arguments]
+def running_app(display: str, tmp_path: Path, app_path: Path, *arguments: str) -> Iterator[RunningApp]:
+    """The app on the test's display, with a fresh data home; killed on the way out."""
+    command = [str(app_path), "--home", str(tmp_path / "cst-home"), *arguments]
     log = tmp_path / "app.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(command, env=app_environment(display, tmp_path), stdin=subprocess.DEVNULL,
@@ -224,9 +249,11 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
-def test_typing_a_place_and_pressing_enter_copies_a_northern_number(display: str, tmp_path: Path) -> None:
+def test_typing_a_place_and_pressing_enter_copies_a_northern_number(display: str, tmp_path: Path,
+                                                                    app_path: Path,
+                                                                    screenshot_path: Path) -> None:
     require_tools("xdotool", "xclip", "import")
-    with running_app(display, tmp_path) as app:
+    with running_app(display, tmp_path, app_path) as app:
         screenshot_error: str | None
         try:
             window = wait_for_window(app, display)
@@ -238,20 +265,20 @@ def test_typing_a_place_and_pressing_enter_copies_a_northern_number(display: str
             still_running = app.process.poll() is None
         finally:
             # Also after a failure: the picture shows what the window was doing.
-            screenshot_error = screenshot(display, SCREENSHOT)
+            screenshot_error = screenshot(display, screenshot_path)
         assert copied in NORTHERN_NUMBERS, (
             f"After typing 'manchester' and Enter the clipboard held {copied!r}, expected one of "
-            f"{sorted(NORTHERN_NUMBERS)}. Screen: {SCREENSHOT}. {app.output()}")
+            f"{sorted(NORTHERN_NUMBERS)}. Screen: {screenshot_path}. {app.output()}")
         assert still_running, (f"cst-directory exited with {app.process.returncode} after copying; it must "
                                f"keep running. {app.output()}")
 
-    assert screenshot_error is None, f"Could not save {SCREENSHOT}: {screenshot_error}"
-    assert SCREENSHOT.stat().st_size > MIN_SCREENSHOT_BYTES, f"{SCREENSHOT} is suspiciously small"
-    assert png_size(SCREENSHOT) == (SCREEN_WIDTH, SCREEN_HEIGHT)
+    assert screenshot_error is None, f"Could not save {screenshot_path}: {screenshot_error}"
+    assert screenshot_path.stat().st_size > MIN_SCREENSHOT_BYTES, f"{screenshot_path} is suspiciously small"
+    assert png_size(screenshot_path) == (SCREEN_WIDTH, SCREEN_HEIGHT)
 
 
-def test_exit_after_show_exits_0_on_a_real_display(display: str, tmp_path: Path) -> None:
-    command = [str(installed_app()), "--home", str(tmp_path / "cst-home"), "--exit-after-show"]
+def test_exit_after_show_exits_0_on_a_real_display(display: str, tmp_path: Path, app_path: Path) -> None:
+    command = [str(app_path), "--home", str(tmp_path / "cst-home"), "--exit-after-show"]
     try:
         result = subprocess.run(command, env=app_environment(display, tmp_path), stdin=subprocess.DEVNULL,
                                 capture_output=True, text=True, timeout=EXIT_AFTER_SHOW_TIMEOUT, check=False)

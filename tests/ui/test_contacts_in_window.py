@@ -212,3 +212,16 @@ def test_bad_text_in_every_field_is_refused_without_a_crash(qtbot: QtBot, window
     assert personal(window) == []
     QGuiApplication.clipboard().setText("kept")
     assert QApplication.clipboard().text() == "kept"
+
+
+def test_a_contact_without_a_region_is_not_called_national(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = open_dialog(qtbot, window)
+    qtbot.keyClicks(dialog.name_field, "Paris cousin")
+    qtbot.keyClicks(dialog.number_field, "+33 1 42 68 53 00")
+    qtbot.keyClick(dialog.number_field, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    current = window.current_entry()
+    assert current is not None and current.name == "Paris cousin" and current.region is None
+    assert window.detail.region_label.text() == "Region: none chosen"
+    window.set_query("999")
+    assert window.detail.region_label.text() == "Region: National"

@@ -21,12 +21,12 @@ from cst_directory.domain.contacts import ValidContact
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.errors import EntryNotFoundError, StorageError, StorageProblem
 from cst_directory.domain.phone import NumberError, parse_number
-from cst_directory.storage.paths import keep_aside
+from cst_directory.storage.paths import PRIVATE_FILE_MODE, ensure_private_file, keep_aside
 
 STORE_FILE = "contacts.db"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
-FILE_MODE = 0o600
+FILE_MODE = PRIVATE_FILE_MODE
 _T = TypeVar("_T")
 
 # Each step takes the schema from version N to N + 1; a copy of the file is taken before any of them runs.
@@ -87,10 +87,7 @@ class ContactStore:
 
     def _create_private_file(self) -> None:
         try:
-            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, FILE_MODE)
-            os.close(fd)
-            if (self.path.stat().st_mode & 0o777) != FILE_MODE:
-                self.path.chmod(FILE_MODE)
+            ensure_private_file(self.path)
         except OSError as exc:
             raise StorageError(StorageProblem.READ_ONLY,
                                f"Cannot open your contacts file {self.path} ({exc.strerror}): "

@@ -9,6 +9,7 @@ import platformdirs
 
 HOME_ENV = "CST_DIRECTORY_HOME"
 APP_DIR_NAME = "cst-directory"
+PRIVATE_FILE_MODE = 0o600
 
 
 class DataDirError(OSError):
@@ -42,3 +43,11 @@ def keep_aside(path: Path, label: str, stamp: str) -> Path:
         target = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
     os.replace(path, target)
     return target
+
+
+def ensure_private_file(path: Path) -> None:
+    """Create the file readable by its owner alone (0600), or make an existing one so. Raises OSError."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
+    os.close(fd)
+    if (path.stat().st_mode & 0o777) != PRIVATE_FILE_MODE:
+        path.chmod(PRIVATE_FILE_MODE)

@@ -121,7 +121,11 @@ class DetailPane(QFrame):
         else:
             self.international_label.setText(self.tr("Short code: dial %s from any UK phone") % number.dial)
         self.copy_international_button.setEnabled(number.international is not None)
-        self.region_label.setText(self.tr("Region: %s") % self._region_names.get(entry.region, ""))
+        if entry.region is None and not entry.builtin:
+            # "National" describes the UK-wide built-in lines; a contact of the user's simply has no region.
+            self.region_label.setText(self.tr("Region: none chosen"))
+        else:
+            self.region_label.setText(self.tr("Region: %s") % self._region_names.get(entry.region, ""))
         badges = " · ".join(entry.badges)
         if not number.verified:
             badges = self.tr("%s: this number is not known to be in use; check it before relying on it.") \
