@@ -35,7 +35,7 @@ PACKAGE_INPUTS := pyproject.toml README.md \
 	$(shell find src resources -name __pycache__ -prune -o -print 2>/dev/null)
 
 .PHONY: help venv install run test lint screenshot system-deps clean icons install-desktop uninstall-desktop \
-	package
+	package bench
 
 help:
 	@echo "make run         install into $(VENV) and start the app (ARGS=... passes options)"
@@ -46,6 +46,7 @@ help:
 	@echo "make screenshot  regenerate docs/screenshot.png under a private Xvfb"
 	@echo "make package     build the PyInstaller bundle and its .tar.gz in dist/"
 	@echo "make install-desktop    put the app (from $(VENV)) in your application menu; uninstall-desktop removes it"
+	@echo "make bench       print start-up and bundle figures (ratios measured in the same run)"
 	@echo "make icons       re-render the PNG, ICO and ICNS icons from their SVGs"
 	@echo "make clean       remove $(VENV), build output, caches and test artifacts"
 
@@ -101,6 +102,12 @@ lint: install $(PYINSTALLER)
 	$(BIN)/mypy --strict packaging/build_bundle.py packaging/launch.py packaging/pyinstaller-hooks
 	@echo "==> icons match their SVGs"
 	$(BIN)/python scripts/render_icons.py --check
+
+# Figures, not pass/fail: start-up against a bare Qt window, and the bundle against the installed app.
+bench: install package
+	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_bundle.py --bundle dist/bundle/cst-directory \
+		--installed $(BIN)/cst-directory --tarball $(TARBALL)
 
 icons: install
 	$(BIN)/python scripts/render_icons.py
