@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from launch_timing import report_medians, sample_launches
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
@@ -44,12 +44,6 @@ while pending:
             pending.append(re.match(r"[A-Za-z0-9._-]+", requirement).group())
 print(size, files, " ".join(sorted(seen)))
 """
-
-
-def timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def folder_size(folder: Path) -> tuple[int, int, int]:
@@ -123,16 +117,8 @@ def main() -> int:
             "bundle": [str(bundle_exe), "--home", bundle_home, "--exit-after-show"],
             "installed": [str(args.installed), "--home", installed_home, "--exit-after-show"],
         }
-        for command in commands.values():  # warm the file cache so the first sample is not an outlier
-            timed(command, env)
-        samples: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(args.runs):  # interleaved, so that machine noise falls on both alike
-            for name, command in commands.items():
-                samples[name].append(timed(command, env))
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    for name, median in medians.items():
-        print(f"{name:<10} median {median * 1000:7.1f} ms over {args.runs} launches "
-              f"(min {min(samples[name]) * 1000:.1f}, max {max(samples[name]) * 1000:.1f})")
+        samples = sample_launches(commands, env, args.runs)
+    medians = report_medians(samples, 10)
     ratio = medians["bundle"] / medians["installed"]
     print(f"bundle / installed: {ratio:.2f}x  (platform {env['QT_QPA_PLATFORM']})")
     return 0

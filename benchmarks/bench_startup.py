@@ -7,12 +7,11 @@ PATH beside this interpreter (make bench).
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from launch_timing import report_medians, sample_launches
 
 RUNS = 7
 BARE_WINDOW = """
@@ -36,12 +35,6 @@ sys.exit(app.exec())
 """
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> int:
     app = Path(sys.executable).parent / "cst-directory"
     if not app.exists():
@@ -53,16 +46,8 @@ def main() -> int:
             "bare PySide6 window": [sys.executable, "-c", BARE_WINDOW],
             "cst-directory": [str(app), "--home", home, "--exit-after-show"],
         }
-        for command in commands.values():  # warm the file cache so the first sample is not an outlier
-            timed(command, env)
-        samples: dict[str, list[float]] = {name: [] for name in commands}
-        for _ in range(RUNS):  # interleaved, so that machine noise falls on both alike
-            for name, command in commands.items():
-                samples[name].append(timed(command, env))
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    for name, median in medians.items():
-        print(f"{name:<22} median {median * 1000:7.1f} ms over {RUNS} launches "
-              f"(min {min(samples[name]) * 1000:.1f}, max {max(samples[name]) * 1000:.1f})")
+        samples = sample_launches(commands, env, RUNS)
+    medians = report_medians(samples, 22)
     ratio = medians["cst-directory"] / medians["bare PySide6 window"]
     print(f"cst-directory / bare window: {ratio:.2f}x  (platform {env['QT_QPA_PLATFORM']})")
     return 0
