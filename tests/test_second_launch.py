@@ -1,8 +1,10 @@
-"""Launching again while a window is open, crashed or hung: a real process each time, never a stuck user."""
+"""Launching again while a window is open, crashed or hung: a real process each time, never a stuck user
+and never a second owner of the same data folder."""
 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -14,9 +16,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from cst_directory import APP_ID
-from cst_directory.ui.single_instance import hand_over, instance_name
+from cst_directory.storage.instance import instance_socket
+from cst_directory.ui.single_instance import Handover, hand_over
 
 ENV = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+START_TIMEOUT = 60.0
 
 
 def launch(home: Path, *args: str) -> subprocess.Popen[bytes]:
@@ -24,12 +28,38 @@ def launch(home: Path, *args: str) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def wait_until_answering(home: Path, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not hand_over(instance_name(APP_ID, home), "", timeout_ms=500):
+def finish(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGCONT)
+        process.kill()
+    process.wait(timeout=30)
+    if process.stderr:
+        process.stderr.close()
+
+
+def wait_until_answering(home: Path, process: subprocess.Popen[bytes]) -> None:
+    socket = instance_socket(APP_ID, home)
+    deadline = time.monotonic() + START_TIMEOUT
+    while hand_over(socket, "", answer_timeout_ms=2000) is not Handover.DONE:
         assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-        assert time.monotonic() < deadline, "the first window never started listening"
+        assert time.monotonic() < deadline, "the window never started listening"
         time.sleep(0.1)
+
+
+def wait_for_line(process: subprocess.Popen[bytes], text: str, timeout: float = START_TIMEOUT) -> str:
+    assert process.stderr is not None
+    deadline = time.monotonic() + timeout
+    seen = b""
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stderr], [], [], 0.2)
+        if ready:
+            chunk = os.read(process.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+            if text.encode() in seen:
+                return seen.decode()
+    pytest.fail(f"never said {text!r}; said {seen.decode()!r}", pytrace=False)
 
 
 def run_second(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,27 +70,32 @@ def run_second(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def first(qapp: QApplication, tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[bytes]]]:
     home = tmp_path / "data"
+    # Made here, as the app would make it, so that the test and the app agree on where the socket is.
+    home.mkdir(mode=0o700)
     process = launch(home)
     try:
         wait_until_answering(home, process)
         yield home, process
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGCONT)
-            process.kill()
-        process.wait(timeout=30)
-        if process.stderr:
-            process.stderr.close()
+        finish(process)
 
 
 def test_a_second_launch_hands_over_and_exits_leaving_the_first_running(
         first: tuple[Path, subprocess.Popen[bytes]]) -> None:
     home, process = first
-    started = time.monotonic()
     second = run_second(home, "manchester")
     assert second.returncode == 0, second.stderr
     assert process.poll() is None
-    print(f"second launch handed over in {time.monotonic() - started:.2f} s")
+
+
+def test_exit_after_show_paints_its_own_window_even_with_one_open(
+        first: tuple[Path, subprocess.Popen[bytes]]) -> None:
+    home, process = first
+    second = run_second(home, "--exit-after-show")
+    assert second.returncode == 0, second.stderr
+    # It neither took the open window's place nor disturbed it.
+    assert process.poll() is None
+    assert hand_over(instance_socket(APP_ID, home), "") is Handover.DONE
 
 
 def test_a_killed_instance_leaves_nothing_that_blocks_the_next_launch(
@@ -68,27 +103,48 @@ def test_a_killed_instance_leaves_nothing_that_blocks_the_next_launch(
     home, process = first
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    name = instance_name(APP_ID, home)
-    if os.path.isabs(name):
-        assert Path(name).exists(), "a killed instance leaves its socket behind: that is the case tested"
+    socket = instance_socket(APP_ID, home)
+    assert Path(socket).exists(), "a killed window leaves its socket behind: that is the case tested"
 
-    second = run_second(home, "--exit-after-show")
-    assert second.returncode == 0, second.stderr
-
-    # And the new launch is the instance now: a third one hands over to it.
-    replacement = launch(home)
+    replacement = launch(home, "salford")
     try:
+        # The new launch owns the folder now: it listens where the dead one did.
         wait_until_answering(home, replacement)
-        assert hand_over(name, "salford")
     finally:
-        replacement.kill()
-        replacement.wait(timeout=30)
-        if replacement.stderr:
-            replacement.stderr.close()
+        finish(replacement)
 
 
-def test_a_hung_instance_does_not_stop_the_next_launch(first: tuple[Path, subprocess.Popen[bytes]]) -> None:
+def test_a_hung_instance_does_not_stop_the_next_launch_and_keeps_its_place(
+        first: tuple[Path, subprocess.Popen[bytes]]) -> None:
     home, process = first
     process.send_signal(signal.SIGSTOP)
-    second = run_second(home, "--exit-after-show", "hendon")
-    assert second.returncode == 0, second.stderr
+    second = launch(home, "hendon")
+    try:
+        said = wait_for_line(second, "not responding")
+        assert "opened separately" in said
+        time.sleep(0.5)
+        assert second.poll() is None, "the separate window should stay open"
+    finally:
+        finish(second)
+    # Once the hung window recovers, it is still the one later launches reach.
+    process.send_signal(signal.SIGCONT)
+    assert hand_over(instance_socket(APP_ID, home), "", answer_timeout_ms=5000) is Handover.DONE
+
+
+def test_two_launches_at_once_end_with_one_window(qapp: QApplication, tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    home.mkdir(mode=0o700)
+    launches = [launch(home, "leeds"), launch(home, "leeds")]
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while all(p.poll() is None for p in launches):
+            assert time.monotonic() < deadline, "neither launch handed over to the other"
+            time.sleep(0.1)
+        handed_over = [p for p in launches if p.poll() is not None]
+        assert len(handed_over) == 1 and handed_over[0].returncode == 0
+        time.sleep(0.5)
+        assert sum(p.poll() is None for p in launches) == 1
+        assert hand_over(instance_socket(APP_ID, home), "") is Handover.DONE
+    finally:
+        for process in launches:
+            finish(process)

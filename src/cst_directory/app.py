@@ -19,6 +19,7 @@ from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
+from cst_directory.storage.instance import InstanceLock, instance_socket, owner_is_someone_else
 from cst_directory.storage.paths import DataDirError, data_home, ensure_private_file, keep_aside
 from cst_directory.storage.resources import resources_dir
 
@@ -32,6 +33,8 @@ EXIT_STORAGE = 3
 EXIT_NO_DISPLAY = 4
 # If the window has not painted by then something is badly wrong; --exit-after-show must not hang CI.
 FIRST_PAINT_TIMEOUT_MS = 30_000
+# A later launch waits this long for a window that is still starting to begin listening.
+STARTING_OWNER_WAIT_MS = 10_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from cst_directory.ui.main_window import MainWindow
-    from cst_directory.ui.single_instance import InstanceServer, hand_over, instance_name
+    from cst_directory.ui.single_instance import InstanceServer
 
     app = _create_application()
     app.setApplicationName(APP_NAME)
@@ -66,31 +69,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
 
-    name = instance_name(APP_ID, home)
-    if hand_over(name, args.query):
+    claim = _claim_data_folder(home, args.query, hand_over_allowed=not args.exit_after_show)
+    if claim is None:
         return 0
+    lock, owner, socket, separate = claim
 
     book, problem = open_book(directory, home)
     settings, settings_problem = _open_settings(home)
     window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings,
                         data_folder=str(home))
     window.start()
-    warnings = [text for text in (problem, settings_problem) if text]
-    for text in warnings:
-        print(f"cst-directory: {text}", file=sys.stderr)
     if problem is not None:
-        warnings[0] += " " + window.tr("The built-in numbers are shown; your own contacts cannot be added "
-                                       "or changed until this is fixed.")
+        problem += " " + window.tr("The built-in numbers are shown; your own contacts cannot be added or "
+                                   "changed until this is fixed.")
     elif book.moved_aside is not None:
         print(f"cst-directory: the damaged contacts file was kept as {book.moved_aside}", file=sys.stderr)
-    if warnings:
-        window.show_warning(" ".join(warnings))
+    for text in (problem, settings_problem, separate):
+        if text:
+            print(f"cst-directory: {text}", file=sys.stderr)
+            window.add_warning(text)
 
-    server = InstanceServer(name, app)
-    server.activation_requested.connect(window.bring_forward)
-    if not server.listen():
-        # The window still works; only a second launch will open a second window instead of this one.
-        print(f"cst-directory: cannot listen for later launches ({server.error_text()}).", file=sys.stderr)
+    server: InstanceServer | None = None
+    if owner:
+        server = InstanceServer(socket, app)
+        server.activation_requested.connect(window.bring_forward)
+        if not server.listen():
+            # The window still works; only a later launch will open a window of its own.
+            print(f"cst-directory: cannot listen for later launches ({server.error_text()}).",
+                  file=sys.stderr)
 
     if args.query:
         window.set_query(args.query)
@@ -99,10 +105,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(FIRST_PAINT_TIMEOUT_MS, lambda: app.exit(1))
     window.show()
     code = app.exec()
-    server.close()
+    if server is not None:
+        server.close()
+    lock.release()
     if args.exit_after_show:
         window.close()
     return code
+
+
+def _claim_data_folder(home: Path, query: str, *, hand_over_allowed: bool
+                       ) -> tuple[InstanceLock, bool, str, str | None] | None:
+    """Whether this copy owns the data folder, or None once the query went to the copy that does.
+    The owner holds the lock and listens for later launches; a copy that is not the owner opens a
+    window of its own only when the owner does not answer, and then says so."""
+    from cst_directory.ui.single_instance import Handover, hand_over
+
+    lock = InstanceLock(home)
+    owner = lock.acquire()
+    socket = instance_socket(APP_ID, home)
+    if owner or not hand_over_allowed or owner_is_someone_else(socket):
+        return lock, owner, socket, None
+    if hand_over(socket, query, wait_for_owner_ms=STARTING_OWNER_WAIT_MS) is Handover.DONE:
+        return None
+    return lock, owner, socket, ("The CST Directory window already open is not responding, so this one "
+                                 "opened separately: close the other one when it comes back.")
 
 
 def open_book(directory: BuiltinDirectory, home: Path) -> tuple[ContactBook, str | None]:
@@ -144,11 +170,18 @@ def _create_application() -> QApplication:
 
 def _no_window_sentence(messages: Sequence[str]) -> str:
     said = " ".join(messages)
-    if "could not connect to display" in said or "Could not connect to any X display" in said:
+    if ("could not connect to display" in said or "Could not connect to any X display" in said
+            or "Failed to create wl_display" in said):
         return ("cannot open a window: no graphical display was found. Start CST Directory from your "
-                "desktop, or set DISPLAY to a running X server.")
-    if "xcb-cursor0" in said or "Could not load the Qt platform plugin" in said \
-            or "Could not find the Qt platform plugin" in said:
+                "desktop, or set DISPLAY (X11) or WAYLAND_DISPLAY to a running display.")
+    if "Could not find the Qt platform plugin" in said:
+        chosen = os.environ.get("QT_QPA_PLATFORM", "")
+        if chosen:
+            return (f"cannot open a window: QT_QPA_PLATFORM is set to \"{chosen}\", which this copy of Qt "
+                    "does not have; unset it and start CST Directory again.")
+        return ("cannot open a window: this copy of CST Directory is missing part of Qt; install it "
+                "again.")
+    if "xcb-cursor0" in said or "Could not load the Qt platform plugin" in said:
         return ("cannot open a window: system libraries that Qt needs are missing. On Debian or Ubuntu "
                 "install them with: sudo apt install libxcb-cursor0 libxkbcommon-x11-0 libegl1 libgl1.")
     first = messages[-1].strip().splitlines()[0] if messages and messages[-1].strip() else "unknown error"
@@ -175,6 +208,10 @@ def _open_settings(home: Path) -> tuple[QSettings, str | None]:
     settings.allKeys()  # QSettings reads lazily; its status is only known after a read.
     if settings.status() == QSettings.Status.NoError:
         return settings, None
+    if settings.status() == QSettings.Status.AccessError:
+        # Unreadable is not damaged: the file stays where it is, for the user to fix.
+        return settings, (f"Your window settings in {path} cannot be read: check that the file is yours; "
+                          "until then the defaults are used.")
     del settings
     try:
         kept = keep_aside(path, "damaged", dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S"))

@@ -201,6 +201,10 @@ def test_a_damaged_store_is_reported_in_the_window(qtbot: QtBot, make_window: Wi
     kept = list(data_dir.glob("contacts.db.damaged-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == garbage
     assert str(kept[0]) in window.warning.text()
+    # A second problem found at start-up joins the first instead of hiding it.
+    window.add_warning("Your window settings file was damaged.")
+    assert str(kept[0]) in window.warning.text()
+    assert window.warning.text().endswith("Your window settings file was damaged.")
 
 
 def test_bad_text_in_every_field_is_refused_without_a_crash(qtbot: QtBot, window: MainWindow) -> None:

@@ -51,8 +51,8 @@ class AboutDialog(QDialog):
         self.sources.setTextFormat(Qt.TextFormat.RichText)
         self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.data_label = QLabel(self.tr("Your own contacts and settings are kept in %s, readable only by "
-                                         "you.") % data_folder if data_folder else "")
+        self.data_label = QLabel(self.tr("Your own contacts and settings are kept in %s.") % data_folder
+                                 if data_folder else "")
         self.data_label.setObjectName("aboutDataFolder")
         self.data_label.setWordWrap(True)
         self.data_label.setTextFormat(Qt.TextFormat.PlainText)

@@ -235,8 +235,9 @@ class MainWindow(QMainWindow):
         """Another launch asked for the window: put it in front, searching for its query if it had one."""
         if query:
             self.set_query(query)
-        if self.isMinimized():
-            self.showNormal()
+        # Clearing only the minimised flag keeps a maximised window maximised.
+        state = self.windowState() & ~Qt.WindowState.WindowMinimized
+        self.setWindowState(state | Qt.WindowState.WindowActive)
         self.show()
         self.raise_()
         self.activateWindow()
@@ -282,6 +283,11 @@ class MainWindow(QMainWindow):
     def show_warning(self, text: str) -> None:
         self.warning.setText(text)
         self.warning.setVisible(bool(text))
+
+    def add_warning(self, text: str) -> None:
+        """Show text after any warning already shown: several things can be wrong at once."""
+        shown = "" if self.warning.isHidden() else self.warning.text()
+        self.show_warning(f"{shown} {text}".strip())
 
     # Changing the user's own contacts.
 

@@ -1,53 +1,60 @@
-"""One window per user and data folder: a second launch hands its query to the first window and exits.
+"""One window per data folder: a later launch hands its query to the open window and exits.
 
-The first instance listens on a local socket. A second launch connects, sends its query and waits for a
-short acknowledgement. No answer (the first instance is hung) or no listener (it was killed and left its
-socket behind) means the second launch becomes the instance itself: a stale socket never blocks anyone.
+The copy that owns the data folder (see storage.instance) listens on a local socket. A later launch
+connects, sends its query and waits for a short acknowledgement. While the owner is still starting there
+is nobody to connect to yet, so the later launch retries for a moment; an owner that accepts the connection
+but never answers is hung, and the later launch then opens a window of its own.
 """
 
 from __future__ import annotations
 
-import hashlib
+import enum
 import json
-import os
-from pathlib import Path
+import time
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 ACK = b"ok\n"
-# A live window answers within milliseconds; a hung one never does. Long enough for a loaded machine,
-# short enough that the user does not notice the wait before a fresh window opens.
-HANDOVER_TIMEOUT_MS = 1500
+# A live window answers within milliseconds; a hung one never does. Generous, because a busy machine can
+# stall a live window for a while, and this wait is only ever paid when a window really is hung.
+ANSWER_TIMEOUT_MS = 3000
+RETRY_INTERVAL_S = 0.05
 # A query longer than the search field will ever use is not worth buffering.
 MAX_MESSAGE_BYTES = 64 * 1024
 
 
-def instance_name(app_id: str, data_folder: Path) -> str:
-    """The socket for one user's one data folder, so that a portable copy with its own --home is a
-    separate instance. Inside XDG_RUNTIME_DIR when there is one: that folder is private to the user."""
-    digest = hashlib.sha256(str(data_folder.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
-    name = f"{app_id}-{digest}"
-    runtime = os.environ.get("XDG_RUNTIME_DIR")
-    if runtime and os.name == "posix" and Path(runtime).is_dir():
-        return str(Path(runtime) / f"{name}.socket")
-    return name
+class Handover(enum.Enum):
+    DONE = "done"
+    NO_ANSWER = "no answer"
+    NOBODY = "nobody"
 
 
-def hand_over(name: str, query: str, timeout_ms: int = HANDOVER_TIMEOUT_MS) -> bool:
-    """Pass the query to a running instance. True only if it acknowledged, i.e. it has its window up."""
+def hand_over(name: str, query: str, *, answer_timeout_ms: int = ANSWER_TIMEOUT_MS,
+              wait_for_owner_ms: int = 0) -> Handover:
+    """Pass the query to the window listening at name. Retries a refused connection for up to
+    wait_for_owner_ms, for an owner that is still starting."""
+    deadline = time.monotonic() + wait_for_owner_ms / 1000
+    while True:
+        outcome = _try_once(name, query, answer_timeout_ms)
+        if outcome is not Handover.NOBODY or time.monotonic() >= deadline:
+            return outcome
+        time.sleep(RETRY_INTERVAL_S)
+
+
+def _try_once(name: str, query: str, answer_timeout_ms: int) -> Handover:
     socket = QLocalSocket()
     socket.connectToServer(name)
     try:
-        if not socket.waitForConnected(timeout_ms):
-            return False
+        if not socket.waitForConnected(answer_timeout_ms):
+            return Handover.NOBODY
         socket.write(json.dumps({"query": query}).encode("utf-8") + b"\n")
-        if not socket.waitForBytesWritten(timeout_ms):
-            return False
+        if not socket.waitForBytesWritten(answer_timeout_ms):
+            return Handover.NO_ANSWER
         reply = b""
-        while len(reply) < len(ACK) and socket.waitForReadyRead(timeout_ms):
+        while len(reply) < len(ACK) and socket.waitForReadyRead(answer_timeout_ms):
             reply += bytes(socket.readAll().data())
-        return reply.startswith(ACK)
+        return Handover.DONE if reply.startswith(ACK) else Handover.NO_ANSWER
     finally:
         socket.abort()
 
@@ -66,7 +73,8 @@ class InstanceServer(QObject):
         self._buffers: dict[QLocalSocket, bytes] = {}
 
     def listen(self) -> bool:
-        """Take over the name. Only called once hand_over failed, so whatever holds it is gone or hung."""
+        """Take the name. Called only by the owner of the data folder, so a socket already there was left
+        by a copy that has since died."""
         if self._server.listen(self.name):
             return True
         QLocalServer.removeServer(self.name)
@@ -109,7 +117,7 @@ def _query_of(line: bytes) -> str:
     # Whatever arrives, the user asked for the window: a garbled message still brings it forward.
     try:
         message = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, or JSON nested too deep to parse
         return ""
     query = message.get("query") if isinstance(message, dict) else None
     return query if isinstance(query, str) else ""
