@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from cst_directory import APP_ID
+from cst_directory.app import STARTING_OWNER_WAIT_MS
 from cst_directory.storage.instance import instance_socket
 from cst_directory.ui.single_instance import Handover, hand_over
 
@@ -148,3 +149,26 @@ def test_two_launches_at_once_end_with_one_window(qapp: QApplication, tmp_path: 
     finally:
         for process in launches:
             finish(process)
+
+
+def test_without_a_lock_file_the_app_opens_at_once_and_blames_nobody(qapp: QApplication,
+                                                                     tmp_path: Path) -> None:
+    home = tmp_path / "data"
+    home.mkdir(mode=0o700)
+    (home / "instance.lock").mkdir()  # stands in for a data folder where no file can be made
+    process = launch(home, "--exit-after-show")
+    try:
+        process.wait(timeout=START_TIMEOUT)
+        assert process.returncode == 0
+    finally:
+        finish(process)
+    process = launch(home)
+    try:
+        # Longer than a later launch would wait for a starting owner: had it taken the missing lock for
+        # a held one, it would have given up by now and blamed a window that does not exist.
+        time.sleep(STARTING_OWNER_WAIT_MS / 1000 + 1)
+        assert process.poll() is None, "the window should be open"
+    finally:
+        process.kill()
+        _out, err = process.communicate(timeout=30)
+    assert b"not responding" not in err, err.decode()

@@ -121,12 +121,21 @@ def _claim_data_folder(home: Path, query: str, *, hand_over_allowed: bool
     from cst_directory.ui.single_instance import Handover, hand_over
 
     lock = InstanceLock(home)
-    owner = lock.acquire()
     socket = instance_socket(APP_ID, home)
+    try:
+        owner = lock.acquire()
+        wait_ms = STARTING_OWNER_WAIT_MS
+    except OSError:
+        # No lock file can be made (a read-only data folder): nobody can own the folder, so only a
+        # window that is already listening can be reached, and there is nothing to wait for.
+        owner, wait_ms = False, 0
     if owner or not hand_over_allowed or owner_is_someone_else(socket):
         return lock, owner, socket, None
-    if hand_over(socket, query, wait_for_owner_ms=STARTING_OWNER_WAIT_MS) is Handover.DONE:
+    outcome = hand_over(socket, query, wait_for_owner_ms=wait_ms)
+    if outcome is Handover.DONE:
         return None
+    if outcome is Handover.NOBODY and wait_ms == 0:
+        return lock, owner, socket, None
     return lock, owner, socket, ("The CST Directory window already open is not responding, so this one "
                                  "opened separately: close the other one when it comes back.")
 

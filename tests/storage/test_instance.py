@@ -66,8 +66,13 @@ def test_a_released_lock_can_be_taken_again(tmp_path: Path) -> None:
     second.release()
 
 
-def test_an_unusable_folder_means_no_lock_rather_than_an_error(tmp_path: Path) -> None:
-    assert InstanceLock(tmp_path / "missing").acquire() is False
+def test_a_folder_where_no_lock_file_can_be_made_is_an_error_not_a_held_lock(tmp_path: Path) -> None:
+    # Told apart from "held", so that a read-only data folder does not pass for a hung window.
+    with pytest.raises(OSError):
+        InstanceLock(tmp_path / "missing").acquire()
+    (tmp_path / "instance.lock").mkdir()
+    with pytest.raises(OSError):
+        InstanceLock(tmp_path).acquire()
 
 
 def test_the_socket_is_in_a_private_folder_and_short_enough(tmp_path: Path,

@@ -25,11 +25,9 @@ class InstanceLock:
         self._file: IO[bytes] | None = None
 
     def acquire(self) -> bool:
-        """True if no other process holds the lock (it is then held until release or exit)."""
-        try:
-            handle = open(self.path, "a+b")  # noqa: SIM115 - held open for the life of the process
-        except OSError:
-            return False
+        """True if no other process holds the lock (it is then held until release or exit). Raises
+        OSError if there is no lock file to take, as in a read-only data folder."""
+        handle = open(self.path, "a+b")  # noqa: SIM115 - held open for the life of the process
         try:
             _lock(handle)
         except OSError:
