@@ -1,4 +1,5 @@
-"""Test-wide setup: every Qt test runs on the offscreen platform, every test gets its own data home."""
+"""Test-wide setup: every Qt test runs on the offscreen platform, every test gets its own data home, and
+the shipped directory data is loaded once for all."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.storage.directory_file import load_directory
+from cst_directory.storage.resources import resources_dir
 
 # Set before anything imports Qt, so that no test needs a display unless it starts its own.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,3 +23,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     home = tmp_path / "home"
     monkeypatch.setenv("CST_DIRECTORY_HOME", str(home))
     yield home
+
+
+@pytest.fixture(scope="session")
+def directory() -> BuiltinDirectory:
+    with pytest.MonkeyPatch.context() as patch:
+        # Always the shipped data file, whatever the environment points at.
+        patch.delenv("CST_DIRECTORY_RESOURCES", raising=False)
+        return load_directory(resources_dir())

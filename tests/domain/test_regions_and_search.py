@@ -9,21 +9,11 @@ from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.phone import parse_number
 from cst_directory.domain.regions import UNASSIGNED, RegionIndex
 from cst_directory.domain.search import DirectorySearch, SearchResult
-from cst_directory.storage.directory_file import load_directory
-from cst_directory.storage.resources import resources_dir
 
 NORTH_247 = "cst-emergency-north"
 SOUTH_247 = "cst-emergency-south"
 NORTH_OFFICE = "cst-office-north"
 SOUTH_OFFICE = "cst-office-south"
-
-
-@pytest.fixture(scope="module")
-def directory() -> BuiltinDirectory:
-    with pytest.MonkeyPatch.context() as patch:
-        # Always the shipped data file, whatever the environment points at.
-        patch.delenv("CST_DIRECTORY_RESOURCES", raising=False)
-        return load_directory(resources_dir())
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,6 @@ from phonenumbers import shortnumberinfo
 
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
-from cst_directory.storage.directory_file import load_directory
-from cst_directory.storage.resources import resources_dir
 
 
 class Reference(NamedTuple):
@@ -38,13 +36,6 @@ REFERENCE: dict[str, Reference] = {
 }
 CST_IDS = ("cst-office-south", "cst-office-north", "cst-emergency-south", "cst-emergency-north")
 CST_AS_OF = "2015-01-16"
-
-
-@pytest.fixture(scope="module")
-def directory() -> BuiltinDirectory:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("CST_DIRECTORY_RESOURCES", raising=False)
-        return load_directory(resources_dir())
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,6 @@ from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
-from cst_directory.storage.directory_file import load_directory
-from cst_directory.storage.resources import resources_dir
 from cst_directory.ui.main_window import MainWindow
 
 
@@ -27,11 +25,6 @@ class RecordingOpener:
     def __call__(self, url: QUrl) -> bool:
         self.urls.append(url.toString())
         return self.answer
-
-
-@pytest.fixture(scope="session")
-def directory() -> BuiltinDirectory:
-    return load_directory(resources_dir())
 
 
 @pytest.fixture

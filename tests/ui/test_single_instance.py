@@ -38,6 +38,14 @@ def serve(window: MainWindow, data_dir: Path) -> InstanceServer:
     return server
 
 
+def connect(server: InstanceServer) -> QLocalSocket:
+    """A raw client, for messages hand_over would never send."""
+    socket = QLocalSocket()
+    socket.connectToServer(server.name)
+    assert socket.waitForConnected(2000)
+    return socket
+
+
 def put_another_window_in_front(qtbot: QtBot) -> QWidget:
     other = QWidget()
     qtbot.addWidget(other)
@@ -80,9 +88,7 @@ def test_a_launch_without_a_query_keeps_the_search(qtbot: QtBot, make_window: Wi
     put_another_window_in_front(qtbot)
 
     with qtbot.waitSignal(server.activation_requested, timeout=5000) as received:
-        socket = QLocalSocket()
-        socket.connectToServer(server.name)
-        assert socket.waitForConnected(2000)
+        socket = connect(server)
         socket.write(b'{"query": ""}\n')
         socket.flush()
     assert received.args == [""]
@@ -97,9 +103,7 @@ def test_a_garbled_message_still_brings_the_window_forward(qtbot: QtBot, make_wi
     qtbot.keyClicks(window.search_field, "salford")
     put_another_window_in_front(qtbot)
 
-    socket = QLocalSocket()
-    socket.connectToServer(server.name)
-    assert socket.waitForConnected(2000)
+    socket = connect(server)
     with qtbot.waitSignal(server.activation_requested, timeout=5000) as received:
         socket.write(b"\xff\xfe{not json\n")
         socket.flush()
@@ -117,9 +121,7 @@ def test_an_oversized_message_is_dropped_without_acting(qtbot: QtBot, make_windo
     received: list[str] = []
     server.activation_requested.connect(received.append)
 
-    socket = QLocalSocket()
-    socket.connectToServer(server.name)
-    assert socket.waitForConnected(2000)
+    socket = connect(server)
     socket.write(b"x" * (200 * 1024))
     socket.flush()
     qtbot.waitUntil(lambda: socket.state() == QLocalSocket.LocalSocketState.UnconnectedState, timeout=5000)
