@@ -12,6 +12,7 @@ import pytest
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.storage.directory_file import load_directory
 from cst_directory.storage.resources import resources_dir
+from tests.fault_report import LOG, FaultLog
 
 # Set before anything imports Qt, so that no test needs a display unless it starts its own.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,3 +32,17 @@ def directory() -> BuiltinDirectory:
         # Always the shipped data file, whatever the environment points at.
         patch.delenv("CST_DIRECTORY_RESOURCES", raising=False)
         return load_directory(resources_dir())
+
+
+@pytest.fixture
+def fault_log() -> FaultLog:
+    """Where a fault test records each fault it tried and whether the user's data survived it."""
+    return LOG
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    lines = LOG.lines()
+    if lines:
+        terminalreporter.section("fault suite: what was tried and what survived")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -7,7 +7,8 @@ import contextlib
 import datetime as dt
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,15 +19,18 @@ from cst_directory.domain.errors import StorageError
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
+from cst_directory.storage.data_files import UnsafeFileError, ensure_private_file, keep_aside
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
 from cst_directory.storage.instance import InstanceLock, instance_socket, owner_is_someone_else
-from cst_directory.storage.paths import DataDirError, data_home, ensure_private_file, keep_aside
+from cst_directory.storage.paths import DataDirError, data_home
 from cst_directory.storage.resources import resources_dir
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
+
+    from cst_directory.ui.main_window import MainWindow
 
 SETTINGS_FILE = "settings.ini"
 EXIT_STORAGE = 3
@@ -75,19 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     lock, owner, socket, separate = claim
 
     book, problem = open_book(directory, home)
-    settings, settings_problem = _open_settings(home)
+    scratch = _ScratchFolder()
+    settings, settings_problem = _open_settings(home, scratch.path)
     window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings,
                         data_folder=str(home))
     window.start()
-    if problem is not None:
-        problem += " " + window.tr("The built-in numbers are shown; your own contacts cannot be added or "
-                                   "changed until this is fixed.")
-    elif book.moved_aside is not None:
-        print(f"cst-directory: the damaged contacts file was kept as {book.moved_aside}", file=sys.stderr)
-    for text in (problem, settings_problem, separate):
-        if text:
-            print(f"cst-directory: {text}", file=sys.stderr)
-            window.add_warning(text)
+    _report_start_problems(window, book, problem, settings_problem, separate)
 
     server: InstanceServer | None = None
     if owner:
@@ -110,7 +107,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     lock.release()
     if args.exit_after_show:
         window.close()
+    scratch.remove()
     return code
+
+
+class _ScratchFolder:
+    """A private temporary folder made only if something needs one, removed when the app ends."""
+
+    def __init__(self) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def path(self) -> Path:
+        if self._folder is None:
+            self._folder = tempfile.TemporaryDirectory(prefix="cst-directory-")
+        return Path(self._folder.name)
+
+    def remove(self) -> None:
+        if self._folder is not None:
+            self._folder.cleanup()
+
+
+def _report_start_problems(window: MainWindow, book: ContactBook, store_problem: str | None,
+                           *others: str | None) -> None:
+    """Everything found wrong at start-up, in the window and on stderr for whoever started it there."""
+    if store_problem is not None:
+        store_problem += " " + window.tr("The built-in numbers are shown; your own contacts cannot be added "
+                                         "or changed until this is fixed.")
+    elif book.moved_aside is not None:
+        print(f"cst-directory: the damaged contacts file was kept as {book.moved_aside}", file=sys.stderr)
+    if book.notice:
+        # The window shows this one already, and keeps it current.
+        print(f"cst-directory: {book.notice}", file=sys.stderr)
+    for text in (store_problem, *others):
+        if text:
+            print(f"cst-directory: {text}", file=sys.stderr)
+            window.add_warning(text)
 
 
 def _claim_data_folder(home: Path, query: str, *, hand_over_allowed: bool
@@ -207,12 +238,21 @@ def app_icon() -> QIcon:
     return icon
 
 
-def _open_settings(home: Path) -> tuple[QSettings, str | None]:
-    """The window's settings, or fresh ones if the file cannot be read; the old file is kept aside."""
+def _open_settings(home: Path, scratch: Callable[[], Path]) -> tuple[QSettings, str | None]:
+    """The window's settings, or fresh ones if the file cannot be read; a damaged file is kept aside.
+    A link, pipe or folder in its place is never opened: QSettings would follow the link, block on the
+    pipe, and replace whatever is there when it saves, so the window then keeps its settings in a private
+    scratch folder for this run only."""
     from PySide6.QtCore import QSettings
 
     path = home / SETTINGS_FILE
-    _make_private(path)
+    try:
+        ensure_private_file(path, "Your window settings file")
+    except UnsafeFileError as exc:
+        return (QSettings(str(scratch() / SETTINGS_FILE), QSettings.Format.IniFormat),
+                f"{exc.strerror} Until then the defaults are used and window changes are not kept.")
+    except OSError:
+        pass  # Unreadable or not creatable: the status check below says so.
     settings = QSettings(str(path), QSettings.Format.IniFormat)
     settings.allKeys()  # QSettings reads lazily; its status is only known after a read.
     if settings.status() == QSettings.Status.NoError:
@@ -227,16 +267,10 @@ def _open_settings(home: Path) -> tuple[QSettings, str | None]:
     except OSError as exc:
         return (QSettings(str(path), QSettings.Format.IniFormat),
                 f"Your window settings in {path} cannot be read ({exc.strerror}): defaults are used.")
-    _make_private(path)
+    with contextlib.suppress(OSError):
+        ensure_private_file(path, "Your window settings file")
     return (QSettings(str(path), QSettings.Format.IniFormat),
             f"Your window settings file was damaged: it was kept as {kept} and the defaults are used.")
-
-
-def _make_private(path: Path) -> None:
-    # Qt saves settings by replacing the file but keeps its permissions: a file created 0600 stays so.
-    # An unreadable or odd settings file is dealt with by the status check that follows.
-    with contextlib.suppress(OSError):
-        ensure_private_file(path)
 
 
 def _report_fatal(message: str) -> None:

@@ -99,9 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if writing:
             return _change(args, book)
-        return _show(args, book, directory)
+        code = _show(args, book, directory)
     except StorageError as exc:
         return _fail(exc.message, EXIT_STORAGE)
+    if book.notice:
+        print(f"cstdir: {book.notice}", file=sys.stderr)
+    return code
 
 
 def _show(args: argparse.Namespace, book: ContactBook, directory: BuiltinDirectory) -> int:

@@ -22,8 +22,14 @@ class ContactBook(Protocol):
     def moved_aside(self) -> Path | None:
         """Where a damaged contacts file was moved when the book was opened, if it was."""
 
+    @property
+    def notice(self) -> str | None:
+        """Sentences about the contacts as last read (some could not be read, they cannot be changed),
+        or None when all is well."""
+
     def entries(self) -> tuple[Entry, ...]:
-        """Built-in entries and the user's contacts, favourites marked."""
+        """Built-in entries and the user's contacts, favourites marked. Never fails for want of the
+        user's file: the built-in numbers are always there."""
 
     def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
             allow_duplicate: bool = False) -> Entry:

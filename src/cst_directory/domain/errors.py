@@ -10,6 +10,7 @@ class StorageProblem(enum.Enum):
     FULL = "full"
     LOCKED = "locked"
     NEWER_SCHEMA = "newer schema"
+    UNSAFE = "not a plain file"
     UNRECOVERABLE = "unrecoverable"
 
 

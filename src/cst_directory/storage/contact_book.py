@@ -5,20 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from cst_directory.domain.book import DuplicateNumberError
-from cst_directory.domain.contacts import ContactDraft, ValidContact, find_duplicate, validate_contact
+from cst_directory.domain.contacts import (
+    ContactDraft,
+    ValidContact,
+    find_duplicate,
+    number_key,
+    validate_contact,
+)
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError, StorageError
-from cst_directory.storage.contact_store import ContactStore
+from cst_directory.storage.contact_store import ContactStore, DuplicateContactError
 
 
 class StoredContactBook:
-    """Implements domain.book.ContactBook over a ContactStore."""
+    """Implements domain.book.ContactBook over a ContactStore. Reading never fails: whatever the file
+    holds, the built-in numbers are there, with every contact that could be read."""
 
     def __init__(self, directory: BuiltinDirectory, store: ContactStore) -> None:
         self._directory = directory
+        self._builtins = {entry.id: entry for entry in directory.entries}
         self._store = store
-        self._seen_version = store.data_version()
+        self._read_failure: str | None = None
+        self._seen_version = self._data_version_or(0)
 
     @property
     def moved_aside(self) -> Path | None:
@@ -28,27 +37,69 @@ class StoredContactBook:
     def store_path(self) -> Path:
         return self._store.path
 
+    @property
+    def notice(self) -> str | None:
+        """What the user should know about their contacts as last read, in sentences, or None."""
+        sentences: list[str] = []
+        if self._store.foreign_wal_kept is not None:
+            sentences.append(
+                f"A leftover change log beside your contacts file belonged to another file, so it was not "
+                f"applied: it was kept as {self._store.foreign_wal_kept} and your contacts are shown as "
+                "they were last saved.")
+        if self._read_failure is not None:
+            sentences.append(self._read_failure)
+        skipped = self._store.unreadable_rows
+        if skipped:
+            subject = "1 of your contacts" if skipped == 1 else f"{skipped:,} of your contacts"
+            sentences.append(f"{subject} could not be read; the file is kept as it is.")
+        if self._store.read_only is not None:
+            sentences.append(self._store.read_only)
+        return " ".join(sentences) or None
+
     def entries(self) -> tuple[Entry, ...]:
-        favourites = self._store.favourites()
+        try:
+            favourites = self._store.favourites()
+            contacts = self._store.contacts()
+        except StorageError as exc:
+            # The emergency numbers matter most exactly when something else is wrong.
+            self._read_failure = f"{exc.message} The built-in numbers are shown."
+            favourites, contacts = set(), []
+        else:
+            self._read_failure = None
         builtins = (entry.with_favourite(entry.id in favourites) for entry in self._directory.entries)
-        return (*builtins, *self._store.contacts())
+        return (*builtins, *contacts)
 
     def find(self, entry_id: str) -> Entry:
-        for entry in self.entries():
-            if entry.id == entry_id:
-                return entry
-        raise EntryNotFoundError(entry_id)
+        builtin = self._builtins.get(entry_id)
+        if builtin is not None:
+            return builtin.with_favourite(entry_id in self._store.favourites())
+        found = self._store.find(entry_id)
+        if found is None:
+            raise EntryNotFoundError(entry_id)
+        return found
 
     def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
             allow_duplicate: bool = False) -> Entry:
-        contact = self._checked(draft, None, allow_unverified, allow_duplicate)
-        return self._store.add(contact)
+        contact = self._checked(draft, allow_unverified, allow_duplicate)
+        try:
+            return self._store.add(contact, refuse_duplicate=not allow_duplicate)
+        except DuplicateContactError as exc:
+            raise DuplicateNumberError(exc.existing) from None
 
     def edit(self, entry_id: str, draft: ContactDraft, *, allow_unverified: bool = False,
              allow_duplicate: bool = False) -> Entry:
-        self._personal(entry_id)
-        contact = self._checked(draft, entry_id, allow_unverified, allow_duplicate)
-        return self._store.update(entry_id, contact)
+        current = self._personal(entry_id)
+        contact = validate_contact(draft, allow_unverified=allow_unverified)
+        # Two contacts may already share a number (saved with "anyway"): editing one's name or notes
+        # must not ask about a duplicate the user is not creating.
+        unchanged = number_key(contact.number) == number_key(current.number)
+        check = not (allow_duplicate or unchanged)
+        if check:
+            self._refuse_builtin_duplicate(contact)
+        try:
+            return self._store.update(entry_id, contact, refuse_duplicate=check)
+        except DuplicateContactError as exc:
+            raise DuplicateNumberError(exc.existing) from None
 
     def remove(self, entry_id: str) -> Entry:
         entry = self._personal(entry_id)
@@ -72,20 +123,30 @@ class StoredContactBook:
     def close(self) -> None:
         self._store.close()
 
+    def _data_version_or(self, fallback: int) -> int:
+        try:
+            return self._store.data_version()
+        except StorageError:
+            return fallback
+
     def _personal(self, entry_id: str) -> Entry:
         entry = self.find(entry_id)
         if entry.builtin:
             raise ReadOnlyEntryError(entry.name)
         return entry
 
-    def _checked(self, draft: ContactDraft, editing: str | None, allow_unverified: bool,
-                 allow_duplicate: bool) -> ValidContact:
+    def _checked(self, draft: ContactDraft, allow_unverified: bool, allow_duplicate: bool) -> ValidContact:
         contact = validate_contact(draft, allow_unverified=allow_unverified)
         if not allow_duplicate:
-            existing = find_duplicate(contact.number, self.entries(), ignore_id=editing)
-            if existing is not None:
-                raise DuplicateNumberError(existing)
+            self._refuse_builtin_duplicate(contact)
         return contact
+
+    def _refuse_builtin_duplicate(self, contact: ValidContact) -> None:
+        # The built-ins never change, so checking them outside the store's transaction is safe; the
+        # user's own contacts are checked inside it.
+        existing = find_duplicate(contact.number, self._directory.entries)
+        if existing is not None:
+            raise DuplicateNumberError(existing)
 
 
 class BuiltinOnlyBook:
@@ -97,6 +158,10 @@ class BuiltinOnlyBook:
     def __init__(self, directory: BuiltinDirectory, reason: StorageError) -> None:
         self._directory = directory
         self.reason = reason
+
+    @property
+    def notice(self) -> str | None:
+        return None
 
     def entries(self) -> tuple[Entry, ...]:
         return self._directory.entries

@@ -7,27 +7,55 @@ the command line, can write at once without losing each other's work.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import secrets
+import shutil
 import sqlite3
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from cst_directory.domain.contacts import ValidContact
+from cst_directory.domain.contacts import REGION_IDS, ValidContact
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.errors import EntryNotFoundError, StorageError, StorageProblem
-from cst_directory.domain.phone import NumberError, parse_number
-from cst_directory.storage.paths import PRIVATE_FILE_MODE, ensure_private_file, keep_aside
+from cst_directory.domain.phone import (
+    MAX_SHORT_CODE_DIGITS,
+    NumberError,
+    PhoneNumber,
+    parse_number,
+    query_digits,
+)
+from cst_directory.storage.data_files import (
+    PRIVATE_FILE_MODE,
+    FileKind,
+    UnsafeFileError,
+    create_private_file,
+    ensure_private_file,
+    folder_lock,
+    keep_aside,
+    kind_of,
+    move_to_free_name,
+    require_plain_or_missing,
+)
 
 STORE_FILE = "contacts.db"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 FILE_MODE = PRIVATE_FILE_MODE
 _T = TypeVar("_T")
+# A change log shorter than its header holds no changes.
+WAL_HEADER_BYTES = 32
+_ROW_COLUMNS = ("id", "name", "number", "extension", "verified", "region", "notes")
+_LAYOUT = {
+    "contacts": {"id", "name", "number", "extension", "verified", "region", "notes", "created", "updated"},
+    "favourites": {"entry_id"},
+}
 
 # Each step takes the schema from version N to N + 1; a copy of the file is taken before any of them runs.
 _MIGRATIONS: tuple[str, ...] = (
@@ -51,32 +79,48 @@ _MIGRATIONS: tuple[str, ...] = (
 
 
 class ContactStore:
-    """Reads and writes the user's contacts and favourites. Opening it may move a damaged file aside:
-    moved_aside then names where the old file went."""
+    """Reads and writes the user's contacts and favourites. Opening it may move a damaged file aside
+    (moved_aside then names where it went), set aside a change log that belongs to another file
+    (foreign_wal_kept), or open the file read-only (read_only says why)."""
 
     def __init__(self, folder: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
                  clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+        self.folder = folder
         self.path = folder / STORE_FILE
         self.moved_aside: Path | None = None
         self.backup: Path | None = None
+        self.foreign_wal_kept: Path | None = None
+        self.read_only: str | None = None
+        """Why changes cannot be saved, when the file could only be opened for reading."""
+        self.unreadable_rows = 0
+        """How many stored contacts the last read had to skip."""
         self._clock = clock
         self._busy_timeout_ms = busy_timeout_ms
-        self._conn = self._open()
+        # Every opener checks and repairs under one lock, so two programs opening a damaged file at once
+        # never both move it aside, and none moves aside the fresh file another has just made.
+        with folder_lock(folder):
+            self._conn = self._open()
 
     # Opening, checking and migrating.
 
     def _open(self) -> sqlite3.Connection:
-        self._create_private_file()
+        writable = self._prepare_files()
+        if not writable:
+            return self._open_read_only()
+        self._set_aside_foreign_wal()
+        conn: sqlite3.Connection | None = None
         try:
             conn = self._connect()
-            damaged = not self._passes_quick_check(conn)
+            damaged = not self._passes_quick_check(conn) or not _layout_is_known(conn)
         except sqlite3.DatabaseError as exc:
             if _code(exc) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise _storage_error(exc, self.path) from None
             damaged = True
-        if damaged:
+        if damaged or conn is None:
+            if conn is not None:
+                conn.close()
             self._move_aside()
-            self._create_private_file()
+            self._create_fresh_file()
             conn = self._connect()
         try:
             self._check_version_and_migrate(conn)
@@ -85,12 +129,30 @@ class ContactStore:
             raise
         return conn
 
-    def _create_private_file(self) -> None:
+    def _prepare_files(self) -> bool:
+        """Make sure the database and its side files are plain files of the user's, created private;
+        False if the database exists but can only be read."""
         try:
-            ensure_private_file(self.path)
+            wal, shm = _side_files(self.path)
+            require_plain_or_missing(wal, "Your contacts file's change log")
+            require_plain_or_missing(shm, "Your contacts file's shared-memory file")
+            writable = ensure_private_file(self.path, "Your contacts file")
+        except UnsafeFileError as exc:
+            raise StorageError(StorageProblem.UNSAFE, str(exc)) from None
         except OSError as exc:
             raise StorageError(StorageProblem.READ_ONLY,
                                f"Cannot open your contacts file {self.path} ({exc.strerror}): "
+                               "check that the data folder is yours and writable.") from None
+        # SQLite writes its change log and shared-memory file beside the database, so a writable file in
+        # a read-only folder can still only be read.
+        return writable and os.access(self.folder, os.W_OK | os.X_OK)
+
+    def _create_fresh_file(self) -> None:
+        try:
+            create_private_file(self.path)
+        except OSError as exc:
+            raise StorageError(StorageProblem.UNRECOVERABLE,
+                               f"Cannot start a new contacts file {self.path} ({exc.strerror}): "
                                "check that the data folder is yours and writable.") from None
 
     def _connect(self) -> sqlite3.Connection:
@@ -99,25 +161,90 @@ class ContactStore:
         conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
         return conn
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        self.read_only = (f"Your contacts file {self.path} can only be read (the file or its folder is "
+                          "read-only): your contacts are shown but cannot be changed until it is writable.")
+        try:
+            conn = _connect_uri(self.path, "mode=ro", self._busy_timeout_ms)
+            try:
+                _layout_is_known(conn)
+            except sqlite3.OperationalError:
+                # A file in WAL mode needs its -shm beside it to be read normally; in a read-only folder
+                # where none exists, reading the file as it stands is all that can be done.
+                conn.close()
+                conn = _connect_uri(self.path, "immutable=1", self._busy_timeout_ms)
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise self._newer_schema()
+            if not _layout_is_known(conn):
+                conn.close()
+                raise StorageError(StorageProblem.UNRECOVERABLE,
+                                   f"Your contacts file {self.path} is damaged and its folder is read-only, "
+                                   "so it was left as it is: make the folder writable to keep it aside "
+                                   "and start a new one.")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from None
+        return conn
+
+    def _set_aside_foreign_wal(self) -> None:
+        """A change log left beside the file by another database (say, a backup copied back over
+        contacts.db) would be applied by SQLite without a word, replacing the user's contacts with
+        another file's pages. Each store carries its identity in page 1, which every change rewrites, so a
+        log whose latest page 1 names another store is not ours: it is kept aside, unapplied."""
+        wal = _side_files(self.path)[0]
+        try:
+            if os.lstat(wal).st_size < WAL_HEADER_BYTES:
+                return
+        except FileNotFoundError:
+            return
+        own = _identity(self.path, "immutable=1")
+        if not own:
+            return
+        seen = _identity(self.path, "mode=ro")
+        if seen == own or seen is None:
+            return
+        stamp = self._stamp()
+        try:
+            copy = _copy_to_free_name(self.path, self.path.with_name(f"{self.path.name}.foreign-wal-{stamp}"))
+            moved = move_to_free_name(wal, copy.with_name(copy.name + "-wal"))
+            shm = _side_files(self.path)[1]
+            if shm.exists():
+                move_to_free_name(shm, copy.with_name(copy.name + "-shm"))
+        except OSError as exc:
+            raise StorageError(StorageProblem.UNRECOVERABLE,
+                               f"A change log beside your contacts file belongs to another file and could "
+                               f"not be moved aside ({exc.strerror}): move {wal} out of the data folder, "
+                               "then start CST Directory again.") from None
+        self.foreign_wal_kept = moved
+
     @staticmethod
     def _passes_quick_check(conn: sqlite3.Connection) -> bool:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         return rows == [("ok",)]
 
     def _move_aside(self) -> None:
-        target = keep_aside(self.path, "damaged", self._clock().strftime("%Y%m%dT%H%M%S"))
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                os.replace(side, target.with_name(target.name + suffix))
+        try:
+            target = keep_aside(self.path, "damaged", self._stamp())
+            for side in _side_files(self.path):
+                if kind_of(side) is FileKind.REGULAR:
+                    move_to_free_name(side, target.with_name(target.name + side.name[len(self.path.name):]))
+        except OSError as exc:
+            raise StorageError(StorageProblem.UNRECOVERABLE,
+                               f"Your contacts file {self.path} is damaged and could not be moved aside "
+                               f"({exc.strerror}): move it out of the data folder, then start CST "
+                               "Directory again.") from None
         self.moved_aside = target
+
+    def _newer_schema(self) -> StorageError:
+        return StorageError(StorageProblem.NEWER_SCHEMA,
+                            f"Your contacts file {self.path} was written by a newer version of CST "
+                            "Directory: install that version again; the file was left untouched.")
 
     def _check_version_and_migrate(self, conn: sqlite3.Connection) -> None:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
-            raise StorageError(StorageProblem.NEWER_SCHEMA,
-                               f"Your contacts file {self.path} was written by a newer version of CST "
-                               "Directory: install that version again; the file was left untouched.")
+            raise self._newer_schema()
         try:
             self._enable_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
@@ -151,14 +278,14 @@ class ContactStore:
                 time.sleep(0.02)
 
     def _take_backup(self, conn: sqlite3.Connection, version: int) -> Path:
-        stamp = self._clock().strftime("%Y%m%dT%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.before-v{version + 1}-{stamp}")
-        fd = os.open(target, os.O_CREAT | os.O_RDWR, FILE_MODE)
-        os.close(fd)
-        with sqlite3.connect(target) as copy:
+        wanted = self.path.with_name(f"{self.path.name}.before-v{version + 1}-{self._stamp()}")
+        target = _reserve_free_name(wanted)
+        with contextlib.closing(sqlite3.connect(target)) as copy:
             conn.backup(copy)
-        copy.close()
         return target
+
+    def _stamp(self) -> str:
+        return self._clock().strftime("%Y%m%dT%H%M%S")
 
     # Reading.
 
@@ -167,27 +294,66 @@ class ContactStore:
         return self._guard(lambda: int(self._conn.execute("PRAGMA data_version").fetchone()[0]))
 
     def contacts(self) -> list[Entry]:
+        """Every contact that can be read; unreadable_rows counts the ones that could not."""
         def read() -> list[Entry]:
             favourites = self._favourites()
-            rows = self._conn.execute(
-                "SELECT id, name, number, extension, verified, region, notes FROM contacts "
-                "ORDER BY name COLLATE NOCASE, id").fetchall()
-            return [entry for row in rows if (entry := _row_to_entry(row, favourites)) is not None]
+            rows = self._raw_rows("ORDER BY name COLLATE NOCASE, id", ())
+            entries = [entry for row in rows if (entry := _row_to_entry(row, favourites)) is not None]
+            self.unreadable_rows = len(rows) - len(entries)
+            return entries
+        return self._guard(read)
+
+    def find(self, entry_id: str) -> Entry | None:
+        """One contact by its id, read on its own."""
+        def read() -> Entry | None:
+            rows = self._raw_rows("WHERE id = ?", (entry_id,))
+            if not rows:
+                return None
+            return _row_to_entry(rows[0], self._favourites_among([entry_id]))
         return self._guard(read)
 
     def favourites(self) -> set[str]:
         return self._guard(self._favourites)
 
     def _favourites(self) -> set[str]:
-        return {row[0] for row in self._conn.execute("SELECT entry_id FROM favourites")}
+        if not self._has_tables():
+            return set()
+        return {row[0] for row in self._conn.execute("SELECT entry_id FROM favourites")
+                if isinstance(row[0], str)}
+
+    def _favourites_among(self, entry_ids: list[str]) -> set[str]:
+        marks = ", ".join("?" for _ in entry_ids)
+        return {row[0] for row in self._conn.execute(
+            f"SELECT entry_id FROM favourites WHERE entry_id IN ({marks})", entry_ids)}
+
+    def _has_tables(self) -> bool:
+        # A read-only file that was never set up (version 0) has no tables: it simply holds no contacts.
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0]) > 0
+
+    def _raw_rows(self, where: str, parameters: tuple[str, ...]) -> list[tuple[object, ...]]:
+        if not self._has_tables():
+            return []
+        # Text is fetched as bytes so that one name that is not UTF-8 makes its own row unreadable
+        # instead of failing the whole read; typeof() tells text from a blob that happens to decode.
+        columns = ", ".join(f"{c}, typeof({c})" for c in _ROW_COLUMNS)
+        self._conn.text_factory = bytes
+        try:
+            return self._conn.execute(f"SELECT {columns} FROM contacts {where}", parameters).fetchall()
+        finally:
+            self._conn.text_factory = str
 
     # Writing: each method is one transaction.
 
-    def add(self, contact: ValidContact, *, entry_id: str | None = None, favourite: bool = False) -> Entry:
+    def add(self, contact: ValidContact, *, entry_id: str | None = None, favourite: bool = False,
+            refuse_duplicate: bool = False) -> Entry:
+        """Store a contact. With refuse_duplicate, DuplicateContactError names a stored contact with the
+        same number; the check and the insert are one transaction, so two programs cannot both pass it."""
         new_id = entry_id or f"p-{uuid.uuid4().hex[:12]}"
         now = self._now()
 
         def write(conn: sqlite3.Connection) -> None:
+            if refuse_duplicate:
+                self._refuse_duplicate(conn, contact, None)
             conn.execute(
                 "INSERT INTO contacts (id, name, number, extension, verified, region, notes, created,"
                 " updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -199,8 +365,10 @@ class ContactStore:
         self._write(write)
         return _make_personal(new_id, contact, favourite)
 
-    def update(self, entry_id: str, contact: ValidContact) -> Entry:
+    def update(self, entry_id: str, contact: ValidContact, *, refuse_duplicate: bool = False) -> Entry:
         def write(conn: sqlite3.Connection) -> bool:
+            if refuse_duplicate:
+                self._refuse_duplicate(conn, contact, entry_id)
             cursor = conn.execute(
                 "UPDATE contacts SET name = ?, number = ?, extension = ?, verified = ?, region = ?,"
                 " notes = ?, updated = ? WHERE id = ?",
@@ -237,12 +405,26 @@ class ContactStore:
 
     # Plumbing.
 
+    def _refuse_duplicate(self, conn: sqlite3.Connection, contact: ValidContact, editing: str | None) -> None:
+        row = conn.execute(
+            "SELECT id FROM contacts WHERE number = ? AND IFNULL(extension, '') = ? AND id IS NOT ? LIMIT 1",
+            (_stored_number(contact), contact.number.extension or "", editing)).fetchone()
+        if row is None:
+            return
+        existing = self.find(str(row[0]))
+        if existing is not None:
+            raise DuplicateContactError(existing)
+
     def _now(self) -> str:
         return self._clock().isoformat(timespec="seconds")
 
     def _write(self, change: Callable[[sqlite3.Connection], _T]) -> _T:
+        if self.read_only is not None:
+            raise StorageError(StorageProblem.READ_ONLY, self.read_only)
+
         def run() -> _T:
             with _transaction(self._conn):
+                _stamp_identity(self._conn)
                 return change(self._conn)
         return self._guard(run)
 
@@ -251,6 +433,14 @@ class ContactStore:
             return action()
         except sqlite3.Error as exc:
             raise _storage_error(exc, self.path) from None
+
+
+class DuplicateContactError(ValueError):
+    """A stored contact already has the number; it is attached."""
+
+    def __init__(self, existing: Entry) -> None:
+        super().__init__(existing.name)
+        self.existing = existing
 
 
 @contextmanager
@@ -270,6 +460,71 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
+def _stamp_identity(conn: sqlite3.Connection) -> None:
+    """Give the file an identity the first time it is written, and rewrite it in every transaction:
+    setting it, even to the same value, puts page 1 into the change log, so any log's latest page 1 tells
+    which file the log belongs to. Read inside the write lock, so two programs never pick two ids."""
+    identity = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if identity == 0:
+        identity = secrets.randbelow(2**31 - 1) + 1
+    conn.execute(f"PRAGMA application_id = {identity}")
+
+
+def _identity(path: Path, mode: str) -> int | None:
+    """The store identity in page 1: as the file itself holds it (immutable=1 ignores the change log) or
+    as SQLite sees it with the log applied (mode=ro); None if it cannot be read."""
+    try:
+        with contextlib.closing(_connect_uri(path, mode, 0)) as conn:
+            return int(conn.execute("PRAGMA application_id").fetchone()[0])
+    except sqlite3.Error:
+        return None
+
+
+def _connect_uri(path: Path, options: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?{options}"
+    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    return conn
+
+
+def _side_files(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _reserve_free_name(wanted: Path) -> Path:
+    for attempt in range(1, 1000):
+        target = wanted if attempt == 1 else wanted.with_name(f"{wanted.name}-{attempt}")
+        try:
+            create_private_file(target)
+        except FileExistsError:
+            continue
+        return target
+    raise FileExistsError(f"no free name for {wanted}")
+
+
+def _copy_to_free_name(source: Path, wanted: Path) -> Path:
+    target = _reserve_free_name(wanted)
+    with open(source, "rb") as src, open(target, "r+b") as dst:
+        shutil.copyfileobj(src, dst)
+        dst.flush()
+        os.fsync(dst.fileno())
+    return target
+
+
+def _layout_is_known(conn: sqlite3.Connection) -> bool:
+    """False for a file whose tables are not the ones this version writes: rows read from it would be
+    guesses, so it is treated as damaged. A file not yet set up (version 0) has no tables to check."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version == 0 or version > SCHEMA_VERSION:
+        return True
+    for table, columns in _LAYOUT.items():
+        found = {str(row[1]) for row in conn.execute(f"PRAGMA table_info({table})")}
+        if found != columns:
+            return False
+    return True
+
+
 def _stored_number(contact: ValidContact) -> str:
     number = contact.number
     return number.e164 if number.e164 is not None else number.dial
@@ -280,20 +535,87 @@ def _make_personal(entry_id: str, contact: ValidContact, favourite: bool) -> Ent
                       number=contact.number, builtin=False, notes=contact.notes, favourite=favourite)
 
 
-def _row_to_entry(row: tuple[str, str, str, str | None, int, str | None, str], favourites: set[str]
-                  ) -> Entry | None:
-    entry_id, name, number, extension, verified, region, notes = row
+def _row_to_entry(row: tuple[object, ...], favourites: set[str]) -> Entry | None:
+    """The contact a stored row holds, or None if the row cannot be read as one. Every field is checked,
+    since any program can write to the file."""
+    # typeof() comes back as bytes too, under the bytes text factory.
+    kinds = [kind.decode("ascii", "replace") if isinstance(kind, bytes) else str(kind) for kind in row[1::2]]
+    values = dict(zip(_ROW_COLUMNS, zip(row[0::2], kinds, strict=True), strict=True))
+    try:
+        entry_id = _text(values["id"], required=True)
+        name = _text(values["name"], required=True)
+        number = _text(values["number"], required=True)
+        extension = _text(values["extension"]) or None
+        notes = _text(values["notes"])
+        region = _text(values["region"]) or None
+    except _UnreadableFieldError:
+        return None
+    verified_value, verified_type = values["verified"]
+    verified = verified_type == "integer" and verified_value == 1
+    if region not in REGION_IDS:
+        region = None
+    parsed = _stored_phone_number(number, extension, verified)
+    contact = ValidContact(name=neutralise_bidi(" ".join(name.split())), number=parsed, region=region,
+                           notes=neutralise_bidi(notes))
+    return _make_personal(entry_id, contact, entry_id in favourites)
+
+
+class _UnreadableFieldError(ValueError):
+    """A stored value is not text this version can read."""
+
+
+def _text(field: tuple[object, object], *, required: bool = False) -> str:
+    value, kind = field
+    if kind == "null" and not required:
+        return ""
+    if kind != "text" or not isinstance(value, bytes):
+        raise _UnreadableFieldError(kind)
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _UnreadableFieldError("not UTF-8") from None
+    if required and not text.strip():
+        raise _UnreadableFieldError("empty")
+    return text
+
+
+def _stored_phone_number(number: str, extension: str | None, verified: bool) -> PhoneNumber:
     text = f"{number} x{extension}" if extension else number
     try:
-        parsed = parse_number(text, allow_unverified=not verified)
+        return parse_number(text, allow_unverified=not verified)
     except NumberError:
-        # A row no longer parses (phonenumbers' metadata changed): keep it stored, shown as unverified.
-        try:
-            parsed = parse_number(text, allow_unverified=True)
-        except NumberError:
-            return None
-    contact = ValidContact(name=name, number=parsed, region=region, notes=notes)
-    return _make_personal(entry_id, contact, entry_id in favourites)
+        pass
+    try:
+        # phonenumbers' metadata has changed since it was saved: keep it, shown as unverified.
+        return parse_number(text, allow_unverified=True)
+    except NumberError:
+        return _as_stored(number, extension)
+
+
+def _as_stored(number: str, extension: str | None) -> PhoneNumber:
+    """A number that no longer parses at all, shown exactly as it was stored and marked unverified, so
+    that the user still sees it and can correct it: hiding it would lose what they saved."""
+    digits = "".join(ch for ch in number if ch in "0123456789")
+    international = number.startswith("+")
+    dial = f"00{digits}" if international else digits
+    return PhoneNumber(
+        display=f"{number} x{extension}" if extension else number,
+        international=number if international else None,
+        e164=number if international and digits else None,
+        dial=dial,
+        tel_uri=f"tel:+{digits}" if international else f"tel:{digits};phone-context=+44",
+        is_short=not international and len(digits) <= MAX_SHORT_CODE_DIGITS,
+        verified=False,
+        extension=extension,
+        search_digits=query_digits(dial),
+    )
+
+
+_BIDI_CONTROLS = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def neutralise_bidi(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
 
 
 def _code(exc: sqlite3.Error) -> int:

@@ -9,7 +9,6 @@ import platformdirs
 
 HOME_ENV = "CST_DIRECTORY_HOME"
 APP_DIR_NAME = "cst-directory"
-PRIVATE_FILE_MODE = 0o600
 
 
 class DataDirError(OSError):
@@ -31,23 +30,3 @@ def data_home(override: str | os.PathLike[str] | None = None) -> Path:
     if not path.is_dir():
         raise DataDirError(f"{path} is not a folder: choose another data folder.")
     return path
-
-
-def keep_aside(path: Path, label: str, stamp: str) -> Path:
-    """Rename a file the app cannot use to <name>.<label>-<stamp>, never overwriting an earlier one: the
-    user's data is moved out of the way, never deleted."""
-    target = path.with_name(f"{path.name}.{label}-{stamp}")
-    counter = 1
-    while target.exists():
-        counter += 1
-        target = path.with_name(f"{path.name}.{label}-{stamp}-{counter}")
-    os.replace(path, target)
-    return target
-
-
-def ensure_private_file(path: Path) -> None:
-    """Create the file readable by its owner alone (0600), or make an existing one so. Raises OSError."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
-    os.close(fd)
-    if (path.stat().st_mode & 0o777) != PRIVATE_FILE_MODE:
-        path.chmod(PRIVATE_FILE_MODE)

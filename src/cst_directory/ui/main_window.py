@@ -43,6 +43,7 @@ from cst_directory.ui.detail_pane import DetailPane
 from cst_directory.ui.entry_delegate import EntryDelegate
 from cst_directory.ui.entry_model import ENTRY_ROLE, EntryListModel
 from cst_directory.ui.search_proxy import EntrySearchProxy
+from cst_directory.ui.warning_bar import WarningBar
 
 REGION_KEY = "region"
 GEOMETRY_KEY = "window/geometry"
@@ -135,10 +136,7 @@ class MainWindow(QMainWindow):
         self.confirmation.setObjectName("confirmation")
         self.undo_button = QPushButton(self.tr("&Undo"))
         self.undo_button.hide()
-        self.warning = QLabel()
-        self.warning.setObjectName("warning")
-        self.warning.setWordWrap(True)
-        self.warning.hide()
+        self.warning = WarningBar()
         self.contact_actions = ContactActions(self)
         self._watch_timer = QTimer(self)
         self._watch_timer.setInterval(WATCH_INTERVAL_MS)
@@ -222,8 +220,8 @@ class MainWindow(QMainWindow):
         """Load the entries and begin watching for changes made elsewhere."""
         self.reload_entries()
         if self._book.moved_aside is not None:
-            self.show_warning(self.tr("Your contacts file was damaged. It was kept as %s and a new, "
-                                      "empty one was started.") % self._book.moved_aside)
+            self.add_warning(self.tr("Your contacts file was damaged. It was kept as %s and a new, "
+                                     "empty one was started.") % self._book.moved_aside)
         self._watch_timer.start()
 
     # Public actions, used by the keyboard contract and by tests.
@@ -263,12 +261,10 @@ class MainWindow(QMainWindow):
             self.select_entry(keep)
 
     def reload_entries(self, select_id: str | None = None) -> None:
-        try:
-            entries = self._book.entries()
-        except StorageError as exc:
-            self.show_warning(exc.message)
-            return
-        self.set_entries(entries, select_id)
+        # entries() never fails: whatever the contacts file holds, the built-in numbers come back, and
+        # the book's notice says what could not be read.
+        self.set_entries(self._book.entries(), select_id)
+        self.warning.set_book_notice(self._book.notice)
 
     def select_entry(self, entry_id: str) -> bool:
         for row in range(self.proxy.rowCount()):
@@ -280,14 +276,9 @@ class MainWindow(QMainWindow):
                 return True
         return False
 
-    def show_warning(self, text: str) -> None:
-        self.warning.setText(text)
-        self.warning.setVisible(bool(text))
-
     def add_warning(self, text: str) -> None:
         """Show text after any warning already shown: several things can be wrong at once."""
-        shown = "" if self.warning.isHidden() else self.warning.text()
-        self.show_warning(f"{shown} {text}".strip())
+        self.warning.add_lasting(text)
 
     # Changing the user's own contacts.
 
@@ -370,8 +361,9 @@ class MainWindow(QMainWindow):
         try:
             changed = self._book.has_changed()
         except StorageError as exc:
-            self.show_warning(exc.message)
+            self.warning.set_passing(exc.message)
             return
+        self.warning.set_passing(None)
         if changed:
             self.reload_entries()
 
