@@ -171,3 +171,27 @@ def test_as_a_process_errors_are_one_line_without_traceback(tmp_path: Path) -> N
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_editing_a_contact_that_shares_its_number_needs_no_flag_unless_the_number_changes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "add", "--name", "Rabbi (mobile)", "--number", "07911 123456", "--json")
+    [first] = json.loads(out)
+    code, _, err = run(capsys, "add", "--name", "Rabbi again", "--number", "+44 7911 123456")
+    assert code == 2 and "Rabbi (mobile)" in err and "--allow-duplicate" in err
+    _, out, _ = run(capsys, "add", "--name", "Rabbi again", "--number", "+44 7911 123456",
+                    "--allow-duplicate", "--json")
+    [second] = json.loads(out)
+
+    code, _, err = run(capsys, "edit", str(second["id"]), "--name", "Rabbi (shared phone)")
+    assert code == 0, err
+    code, _, err = run(capsys, "edit", str(second["id"]), "--notes", "Shabbat only")
+    assert code == 0, err
+    # Changing the number to one the other contact has is still a duplicate, and says which.
+    _, out, _ = run(capsys, "add", "--name", "Office", "--number", "020 7946 0001", "--json")
+    [office] = json.loads(out)
+    code, _, err = run(capsys, "edit", str(office["id"]), "--number", "07911123456")
+    assert code == 2 and ("Rabbi (mobile)" in err or "Rabbi (shared phone)" in err)
+    names = sorted(str(e["name"]) for e in personal(capsys))
+    assert names == ["Office", "Rabbi (mobile)", "Rabbi (shared phone)"]
+    assert first["id"] != second["id"]
