@@ -34,13 +34,14 @@ PYINSTALLER := $(VENV)/.pyinstaller-installed
 PACKAGE_INPUTS := pyproject.toml README.md \
 	$(shell find src resources -name __pycache__ -prune -o -print 2>/dev/null)
 
-.PHONY: help venv install run test lint screenshot system-deps clean icons install-desktop uninstall-desktop \
+.PHONY: help venv install run test fault lint screenshot system-deps clean icons install-desktop uninstall-desktop \
 	package bench
 
 help:
 	@echo "make run         install into $(VENV) and start the app (ARGS=... passes options)"
 	@echo "make test        ruff, mypy and pytest against the installed package"
 	@echo "make lint        ruff and mypy only"
+	@echo "make fault       the fault suite alone (full disk, links, foreign logs, racing openers...)"
 	@echo "make install     build the wheel and install it with its test extras into $(VENV)"
 	@echo "make venv        create $(VENV)"
 	@echo "make screenshot  regenerate docs/screenshot.png under a private Xvfb"
@@ -126,6 +127,10 @@ system-deps:
 test: system-deps lint package
 	@echo "==> pytest"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The fault suite alone; some of it (a real full disk, a read-only folder as another user) needs root.
+fault: system-deps install
+	$(BIN)/python -m pytest -m fault $(PYTEST_ARGS)
 
 screenshot: system-deps install
 	$(BIN)/python scripts/screenshot.py --output docs/screenshot.png
