@@ -111,8 +111,45 @@ def play(display: str, steps: Sequence[str]) -> None:
         time.sleep(0.3)
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """Parse "WxH" as given to --size."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isdigit() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: use WIDTHxHEIGHT, e.g. 500x400")
+    return int(width), int(height)
+
+
+def minimum_size(display: str, window: str) -> tuple[int, int] | None:
+    """The minimum size the window asks window managers to keep, if xprop is there to read it."""
+    if shutil.which("xprop") is None:
+        return None
+    hints = x_tool(display, "xprop", "-id", window, "WM_NORMAL_HINTS")
+    for line in hints.splitlines():
+        if "minimum size:" in line:
+            width, _, height = line.split("minimum size:", 1)[1].partition(" by ")
+            return int(width), int(height)
+    return None
+
+
+def resize(display: str, window: str, size: tuple[int, int]) -> str:
+    """Resize the window as a window manager would and say what it took, minimum size included."""
+    # No window manager runs here to keep the window at its minimum size: without one, X would shrink it
+    # below, and the picture would show widgets cut off at its edge that no user ever sees.
+    least = minimum_size(display, window)
+    if least is None:
+        print("screenshot: xprop not installed; the window may be shown below its minimum size",
+              file=sys.stderr)
+    else:
+        size = (max(size[0], least[0]), max(size[1], least[1]))
+    x_tool(display, "xdotool", "windowsize", window, str(size[0]), str(size[1]))
+    # The app answers the resize, and may refuse part of it, after xdotool returns.
+    time.sleep(0.5)
+    geometry = x_tool(display, "xdotool", "getwindowgeometry", window)
+    return next((line.split(":", 1)[1].strip() for line in geometry.splitlines() if "Geometry" in line), "?")
+
+
 def take(app_command: Path, query: str, output: Path, *, screen: str, settle: float,
-         steps: Sequence[str] = (), capture: str = WINDOW_NAME) -> None:
+         steps: Sequence[str] = (), capture: str = WINDOW_NAME, size: tuple[int, int] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="cst-screenshot-") as scratch:
         tmp = Path(scratch)
         runtime = tmp / "runtime"
@@ -134,6 +171,9 @@ def take(app_command: Path, query: str, output: Path, *, screen: str, settle: fl
                 # one, and park the pointer in the far corner so no row shows a hover highlight.
                 x_tool(display, "xdotool", "windowfocus", "--sync", window)
                 x_tool(display, "xdotool", "mousemove", "10000", "10000")
+                if size is not None:
+                    print(f"screenshot: asked for {size[0]}x{size[1]}, the window is "
+                          f"{resize(display, window, size)}")
                 play(display, steps)
                 if capture != WINDOW_NAME:
                     window = wait_for_window(app, display, log, capture)
@@ -158,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="the cst-directory command (default: the one installed beside this Python)")
     parser.add_argument("--step", action="append", default=[], metavar="key:KEYS|type:TEXT",
                         help="keys to press or text to type once the window shows, in order")
+    parser.add_argument("--size", type=window_size, metavar="WxH",
+                        help="resize the main window to this before capturing (it keeps its minimum size)")
     parser.add_argument("--capture", default=WINDOW_NAME,
                         help="title of the window to capture (default: the main window)")
     args = parser.parse_args(argv)
@@ -172,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         take(args.app, args.query, args.output, screen=args.screen, settle=args.settle, steps=args.step,
-             capture=args.capture)
+             capture=args.capture, size=args.size)
     except (ScreenshotError, OSError, subprocess.SubprocessError) as exc:
         print(f"screenshot: {exc}", file=sys.stderr)
         return 1
