@@ -41,15 +41,19 @@ def _mode(path: Path) -> int:
 # --- lookup ---------------------------------------------------------------------------------------
 
 
-def test_lookup_manchester_lists_northern_lines_only(capsys: pytest.CaptureFixture[str]) -> None:
+def _numbers_in_order(out: str) -> list[str]:
+    """The number column of a plain listing: the first field of every other line."""
+    return [line[:16].strip() for line in out.splitlines() if line[:1].isdigit()]
+
+
+def test_lookup_manchester_lists_the_national_line_first_then_northern_lines(
+        capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["lookup", "manchester"])
     out, err = capsys.readouterr()
     assert code == 0
-    assert "0800 980 0668" in out
-    assert "0161 792 6666" in out
-    assert "0800 032 3263" not in out
+    assert _numbers_in_order(out)[:4] == ["0800 032 3263", "0800 980 0668", "0161 792 6666", "999"]
     assert "020 8457 9999" not in out
-    assert "999" in out
+    assert "as published in 2015; not confirmed since" in out
     assert "Manchester" in out
     assert err == ""
 
@@ -59,19 +63,49 @@ def test_lookup_query_words_are_joined(capsys: pytest.CaptureFixture[str]) -> No
     out, _ = capsys.readouterr()
     assert code == 0
     assert "postcode m7 4jd" in out.lower()
-    assert "0800 980 0668" in out
-    assert "0800 032 3263" not in out
+    assert _numbers_in_order(out)[:2] == ["0800 032 3263", "0800 980 0668"]
+    assert "020 8457 9999" not in out
+
+
+@pytest.mark.parametrize(("query", "first"), [("M7 4", "0800 032 3263"), ("N16 5", "0800 032 3263"),
+                                              ("Gol", "0800 032 3263"), ("112", "999"), ("9", "999")])
+def test_lookup_of_a_query_still_being_typed_finds_it(capsys: pytest.CaptureFixture[str], query: str,
+                                                     first: str) -> None:
+    code = cli.main(["lookup", query])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert _numbers_in_order(out)[0] == first
+
+
+def test_lookup_of_a_misspelt_place_offers_and_shows_it(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["lookup", "Manchster"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "Did you mean Manchester?" in out
+    assert _numbers_in_order(out)[:2] == ["0800 032 3263", "0800 980 0668"]
+    assert err == ""
+
+
+def test_lookup_json_of_a_misspelling_keeps_stdout_pure_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["lookup", "--json", "Samartians"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert [row["id"] for row in json.loads(out)] == ["uk-samaritans"]
+    assert "Did you mean Samaritans?" in err
 
 
 def test_lookup_no_match_exits_1_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["lookup", "zzz"])
     out, err = capsys.readouterr()
     assert code == 1
+    # The window shows 999 and the national line under the sentence; a script gets no rows.
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1
     assert "No entry matches" in lines[0]
     assert "zzz" in lines[0]
+    assert "In an emergency call 999" in lines[0]
+    assert "0800 032 3263" in lines[0]
 
 
 def test_lookup_unassigned_place_says_so(capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,8 +123,11 @@ def test_lookup_json_keeps_stdout_pure_json(capsys: pytest.CaptureFixture[str]) 
     out, err = capsys.readouterr()
     assert code == 0
     rows = json.loads(out)
-    assert rows[0]["id"] == "cst-emergency-north"
-    assert "cst-emergency-south" not in {row["id"] for row in rows}
+    assert [row["id"] for row in rows[:3]] == ["cst-emergency-south", "cst-emergency-north",
+                                               "cst-office-north"]
+    assert rows[0]["region"] is None
+    assert rows[0]["name"] == "CST National Emergency Number (24/7)"
+    assert "cst-office-south" not in {row["id"] for row in rows}
     assert "Salford" in err
 
 
@@ -100,6 +137,7 @@ def test_lookup_json_no_match_is_an_empty_array(capsys: pytest.CaptureFixture[st
     assert code == 1
     assert json.loads(out) == []
     assert "No entry matches" in err
+    assert "999" in err
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -123,8 +161,9 @@ def test_list_json_has_exactly_the_contract_keys(capsys: pytest.CaptureFixture[s
     assert by_id["uk-samaritans"]["category"] == "helpline"
     assert by_id["cst-emergency-north"]["region"] == "north"
     assert all(row["builtin"] is True and row["verified"] is True for row in rows)
-    # Emergency lines first.
-    assert rows[0]["category"] == "emergency"
+    # 999 first, then CST's national line.
+    assert [row["id"] for row in rows[:2]] == ["uk-emergency-999", "cst-emergency-south"]
+    assert by_id["cst-emergency-south"]["region"] is None
 
 
 def test_list_plain_shows_every_line(capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,9 +257,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_process_lookup_manchester(isolated_home: Path) -> None:
     done = _run_process("lookup", "manchester")
     assert done.returncode == 0, done.stderr
-    assert "0800 980 0668" in done.stdout
-    assert "0161 792 6666" in done.stdout
-    assert "0800 032 3263" not in done.stdout
+    assert _numbers_in_order(done.stdout)[:3] == ["0800 032 3263", "0800 980 0668", "0161 792 6666"]
+    assert "020 8457 9999" not in done.stdout
     assert isolated_home.is_dir()
     assert _mode(isolated_home) == 0o700
 
@@ -228,9 +266,11 @@ def test_process_lookup_manchester(isolated_home: Path) -> None:
 def test_process_lookup_no_match(isolated_home: Path) -> None:
     done = _run_process("lookup", "zzz")
     assert done.returncode == 1
+    assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "No entry matches" in lines[0]
+    assert "999" in lines[0]
 
 
 def test_process_list_json(isolated_home: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from phonenumbers import shortnumberinfo
 
 from cst_directory.domain.directory import BuiltinDirectory
-from cst_directory.domain.entries import Entry
+from cst_directory.domain.entries import Category, Entry, Role
 
 
 class Reference(NamedTuple):
@@ -36,6 +36,21 @@ REFERENCE: dict[str, Reference] = {
 }
 CST_IDS = ("cst-office-south", "cst-office-north", "cst-emergency-south", "cst-emergency-north")
 CST_AS_OF = "2015-01-16"
+# From the reference's later facts: since the CST blog of 25 March 2020, 0800 032 3263 is CST's
+# "National Emergency Number (24-hour)", shown for every region and first among CST's lines. The entry
+# keeps its 2015 id: ids are a public contract that favourites and scripts rely on.
+NATIONAL_LINE = "cst-emergency-south"
+NATIONAL_AS_OF = "2020-03-25"
+# 0800 980 0668 is kept for the northern regions, after it, as published in 2015 and not confirmed since.
+NORTHERN_2015_LINE = "cst-emergency-north"
+EMERGENCY = "uk-emergency-999"
+# Which CST entry belongs to which region now (None: national), and the date of its source.
+CST_REGIONS = {
+    "cst-office-south": ("south", CST_AS_OF),
+    "cst-office-north": ("north", CST_AS_OF),
+    NATIONAL_LINE: (None, NATIONAL_AS_OF),
+    NORTHERN_2015_LINE: ("north", CST_AS_OF),
+}
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +104,42 @@ def test_cst_entries_cite_the_cst_blog(by_id: dict[str, Entry], entry_id: str) -
     entry = by_id[entry_id]
     assert entry.source is not None
     assert "CST blog" in entry.source
-    assert entry.as_of == CST_AS_OF
+    assert entry.as_of == CST_REGIONS[entry_id][1]
+    # Every CST number is older than two years: the row tells the user where to check it.
+    assert entry.check_at == "cst.org.uk"
+
+
+def test_the_national_line_is_national_and_cites_the_2020_blog(
+        directory: BuiltinDirectory, by_id: dict[str, Entry]) -> None:
+    entry = by_id[NATIONAL_LINE]
+    assert directory.national_line_entry == NATIONAL_LINE
+    assert entry.name == "CST National Emergency Number (24/7)"
+    assert entry.region is None
+    assert entry.category is Category.EMERGENCY
+    assert entry.role is Role.NATIONAL_LINE
+    assert entry.source is not None and "25 March 2020" in entry.source
+    assert entry.as_of == NATIONAL_AS_OF
+    assert "National Emergency Number (24-hour)" in entry.notes
+
+
+def test_the_2015_northern_line_says_it_is_not_confirmed(by_id: dict[str, Entry]) -> None:
+    entry = by_id[NORTHERN_2015_LINE]
+    assert entry.name == ("CST Manchester & northern regions 24/7 line, as published in 2015; "
+                          "not confirmed since")
+    assert entry.region == "north"
+    assert entry.role is None
+    assert "cst.org.uk" in entry.notes
+    assert "14 November 2015" in entry.notes
+    assert "0800 032 3263" in entry.notes
+
+
+def test_999_is_the_emergency_entry_and_112_reaches_it(directory: BuiltinDirectory,
+                                                       by_id: dict[str, Entry]) -> None:
+    entry = by_id[EMERGENCY]
+    assert directory.emergency_entry == EMERGENCY
+    assert entry.role is Role.EMERGENCY
+    assert entry.also_dial == ("112",)
+    assert shortnumberinfo.is_emergency_number("112", "GB")
 
 
 @pytest.mark.parametrize("entry_id", sorted(REFERENCE))
@@ -107,7 +157,7 @@ def test_london_office_is_not_shown_as_published(by_id: dict[str, Entry]) -> Non
     assert number.display == "020 8457 9999"
 
 
-@pytest.mark.parametrize("entry_id", ["cst-emergency-south", "cst-emergency-north"])
+@pytest.mark.parametrize("entry_id", [NATIONAL_LINE, NORTHERN_2015_LINE])
 def test_cst_247_lines_are_badged_24_hours_and_freephone(by_id: dict[str, Entry], entry_id: str) -> None:
     badges = by_id[entry_id].badges
     assert "24 hours" in badges
@@ -115,13 +165,9 @@ def test_cst_247_lines_are_badged_24_hours_and_freephone(by_id: dict[str, Entry]
     assert "Unverified" not in badges
 
 
-@pytest.mark.parametrize(
-    ("entry_id", "region"),
-    [("cst-emergency-south", "south"), ("cst-office-south", "south"),
-     ("cst-emergency-north", "north"), ("cst-office-north", "north")],
-)
-def test_cst_lines_belong_to_their_region(by_id: dict[str, Entry], entry_id: str, region: str) -> None:
-    assert by_id[entry_id].region == region
+@pytest.mark.parametrize("entry_id", CST_IDS)
+def test_cst_lines_belong_to_their_region(by_id: dict[str, Entry], entry_id: str) -> None:
+    assert by_id[entry_id].region == CST_REGIONS[entry_id][0]
 
 
 @pytest.mark.parametrize("entry_id", [i for i in REFERENCE if i not in CST_IDS])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cst_directory.domain.entries import Role
 from cst_directory.storage.directory_file import DATA_FILE, DirectoryDataError, load_directory
 from cst_directory.storage.paths import HOME_ENV, DataDirError, data_home
 from cst_directory.storage.resources import RESOURCES_ENV, resources_dir
@@ -60,6 +61,27 @@ def test_copy_of_the_shipped_file_loads(data_copy: Path) -> None:
     assert directory.checked
     assert directory.region_name("north") == "Manchester & northern regions"
     assert directory.region_name(None) == "National"
+    assert directory.emergency.id == directory.emergency_entry == "uk-emergency-999"
+    assert directory.national_line.id == directory.national_line_entry == "cst-emergency-south"
+    assert directory.emergency.role is Role.EMERGENCY
+    assert directory.national_line.role is Role.NATIONAL_LINE
+    assert [e.id for e in directory.entries if e.role is not None] == ["uk-emergency-999",
+                                                                       "cst-emergency-south"]
+    assert directory.emergency.also_dial == ("112",)
+
+
+def test_roles_follow_the_data_file_not_the_ids(data_copy: Path, shipped_text: str) -> None:
+    # Naming another national emergency line moves the role: nothing in the code knows the ids.
+    changed = shipped_text.replace('national_line_entry = "cst-emergency-south"',
+                                   'national_line_entry = "cst-emergency-spare"')
+    spare = ('[[entries]]\nid = "cst-emergency-spare"\nname = "Spare"\ncategory = "emergency"\n'
+             'number = "0800 789 321"\nsource = "test"\nas_of = "2020-01-01"\n')
+    (data_copy / DATA_FILE).write_text(changed + "\n" + spare, encoding="utf-8")
+    directory = load_directory(data_copy)
+    assert directory.national_line.name == "Spare"
+    roles = {e.id: e.role for e in directory.entries}
+    assert roles["cst-emergency-spare"] is Role.NATIONAL_LINE
+    assert roles["cst-emergency-south"] is None
 
 
 # --- damaged copies -------------------------------------------------------------------------------
@@ -119,6 +141,20 @@ def test_not_utf8(data_copy: Path) -> None:
         ('as_of = "2015-01-16"', 'as_of = "16 January 2015"', "16 January 2015"),
         # Aliases that are not a list of text.
         ('aliases = ["south"', 'aliases = [1, "south"', "aliases"),
+        # The two entries the listing is built around: missing, unknown, not national emergency lines.
+        ('emergency_entry = "uk-emergency-999"\n', "", "emergency_entry"),
+        ('national_line_entry = "cst-emergency-south"\n', "", "national_line_entry"),
+        ('national_line_entry = "cst-emergency-south"', 'national_line_entry = "cst-emergency-east"',
+         "cst-emergency-east"),
+        ('national_line_entry = "cst-emergency-south"', 'national_line_entry = "cst-emergency-north"',
+         "national emergency line"),
+        ('national_line_entry = "cst-emergency-south"', 'national_line_entry = "uk-samaritans"',
+         "national emergency line"),
+        ('emergency_entry = "uk-emergency-999"', 'emergency_entry = "cst-emergency-south"', "same entry"),
+        # Other numbers for the same service must be valid numbers, in a list.
+        ('also_dial = ["112"]', 'also_dial = ["12"]', "also_dial"),
+        ('also_dial = ["112"]', 'also_dial = "112"', "also_dial"),
+        ('check_at = "cst.org.uk"', 'check_at = " "', "check_at"),
     ],
 )
 def test_damaged_file_is_refused_with_one_line(

@@ -8,13 +8,28 @@ from dataclasses import dataclass
 from cst_directory.domain.text import digits_of, fold
 
 UNASSIGNED = "unassigned"
-# A prefix shorter than this ("sa") matches too many places to mean one of them.
+# A prefix shorter than this ("sa") is as likely the start of a name as of a place: resolve() leaves it
+# to the search, which tries entries' text first.
 MIN_PLACE_PREFIX = 4
-_POSTCODE = re.compile(r"^([A-Z]{1,2})(\d[A-Z\d]?)(?: ?(\d[A-Z]{2}))?$")
+# A postcode is an outward code (area letters, then the district) and an inward code (a digit and two
+# letters). While one is typed the inward code is incomplete: "M7 4" is district M7 and the start of "4JD".
+_OUTWARD = r"([A-Z]{1,2})(\d[A-Z\d]?)"
+# With a space the split is the user's: "M7 4" is never district "M74".
+_SPACED_POSTCODE = re.compile(rf"^{_OUTWARD}\s+(\d[A-Z]{{0,2}})$")
+# Without one, a whole outward code is taken as it stands ("M74" is a district), a complete postcode by
+# its fixed-length inward code, and anything longer as the longest district it starts with.
+_UNSPACED_POSTCODES = (
+    re.compile(rf"^{_OUTWARD}()$"),
+    re.compile(rf"^{_OUTWARD}(\d[A-Z]{{2}})$"),
+    re.compile(rf"^{_OUTWARD}(\d[A-Z]?)$"),
+)
+_INWARD_LENGTH = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Region:
+    """A CST region as the data file names it."""
+
     id: str
     name: str
     short_name: str
@@ -33,6 +48,8 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class RegionMatch:
+    """What a query was recognised as, and the region that covers it."""
+
     region_id: str
     """A region id, or UNASSIGNED for places CST has not assigned to an office."""
     matched: str
@@ -76,7 +93,9 @@ class RegionIndex:
 
     def _resolve_postcode(self, query: str) -> RegionMatch | None:
         compact = query.strip().upper()
-        match = _POSTCODE.match(compact) or _POSTCODE.match(compact.replace(" ", ""))
+        match = _SPACED_POSTCODE.match(compact)
+        if match is None:
+            match = next((m for pattern in _UNSPACED_POSTCODES if (m := pattern.match(compact))), None)
         if match is None:
             return None
         area, district_rest, inward = match.groups()
@@ -87,8 +106,9 @@ class RegionIndex:
             region_id = self._areas[area]
         else:
             return None
-        label = f"postcode {district} {inward}" if inward else f"postcode district {district}"
-        return RegionMatch(region_id, label)
+        if len(inward) == _INWARD_LENGTH:
+            return RegionMatch(region_id, f"postcode {district} {inward}")
+        return RegionMatch(region_id, f"postcode district {district}")
 
     def resolve_area(self, query: str) -> RegionMatch | None:
         """A bare two-letter postcode area ("NW").
@@ -117,8 +137,29 @@ class RegionIndex:
                 return RegionMatch(self._codes[code], f"dialling code {code}")
         return None
 
-    def _resolve_place_prefix(self, folded: str) -> RegionMatch | None:
-        if len(folded) < MIN_PLACE_PREFIX:
+    def resolve_place_prefix(self, query: str) -> RegionMatch | None:
+        """The region of the places a prefix of any length starts ("Gol": Golders Green), when they all
+        lie in one region.
+
+        resolve() takes prefixes only from MIN_PLACE_PREFIX letters on; the search asks this for shorter
+        ones only when no entry's text matches, as "sa" is also how "Samaritans" starts.
+        """
+        return self._resolve_place_prefix(fold(query), minimum=1)
+
+    def starts_a_place(self, query: str) -> bool:
+        """Whether some place name starts with the query, in whichever regions."""
+        folded = fold(query)
+        return bool(folded) and any(key.startswith(folded) for key in self._places)
+
+    def suggestion_names(self) -> dict[str, str]:
+        """Every place and region name, folded, with the form to show: what a misspelling is compared to."""
+        names = {fold(place): place for _, place in self._places.values()}
+        for region in self.regions.values():
+            names.update((fold(name), name) for name in (region.name, region.short_name, *region.aliases))
+        return names
+
+    def _resolve_place_prefix(self, folded: str, minimum: int = MIN_PLACE_PREFIX) -> RegionMatch | None:
+        if len(folded) < minimum:
             return None
         hits = {value for key, value in self._places.items() if key.startswith(folded)}
         regions = {region_id for region_id, _ in hits}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cst_directory.domain.directory import BuiltinDirectory
-from cst_directory.domain.entries import Category, Entry, make_entry
+from cst_directory.domain.entries import Category, Entry, Role, make_entry
 from cst_directory.domain.phone import NumberError, parse_number
 from cst_directory.domain.regions import UNASSIGNED, Coverage, Region
 
@@ -66,13 +67,33 @@ def _parse(raw: dict[str, Any]) -> BuiltinDirectory:
     duplicated = {i for i in ids if ids.count(i) > 1}
     if duplicated:
         raise ValueError(f"entry id {sorted(duplicated)[0]!r} is used twice")
+    emergency_id = _text(raw, "emergency_entry")
+    national_id = _text(raw, "national_line_entry")
+    entries = _with_roles(entries, {emergency_id: Role.EMERGENCY, national_id: Role.NATIONAL_LINE})
     return BuiltinDirectory(
         regions=regions,
         coverage=coverage,
         derivation=_text(cover_raw, "derivation"),
         checked=_date(raw, "checked"),
         entries=entries,
+        emergency_entry=emergency_id,
+        national_line_entry=national_id,
     )
+
+
+def _with_roles(entries: tuple[Entry, ...], roles: dict[str, Role]) -> tuple[Entry, ...]:
+    """Mark the entries the data file names for 999 and for CST's national line. Both must be national
+    emergency lines: they are what is shown for every region and when nothing else matches."""
+    if len(roles) < len(Role):
+        raise ValueError("emergency_entry and national_line_entry name the same entry")
+    by_id = {e.id: e for e in entries}
+    for entry_id, role in roles.items():
+        entry = by_id.get(entry_id)
+        if entry is None:
+            raise ValueError(f"{role.value}_entry names no entry: {entry_id!r}")
+        if entry.category is not Category.EMERGENCY or entry.region is not None:
+            raise ValueError(f"{role.value}_entry {entry_id!r} must be a national emergency line")
+    return tuple(replace(e, role=roles[e.id]) if e.id in roles else e for e in entries)
 
 
 def _coverage(raw: dict[str, Any]) -> Coverage:
@@ -108,7 +129,23 @@ def _entry(raw: dict[str, Any], region_ids: set[str]) -> Entry:
         as_of=_date(raw, "as_of"),
         availability=raw.get("availability"),
         cost=raw.get("cost"),
+        also_dial=tuple(_also_dial(raw, entry_id)),
+        check_at=_optional_text(raw, "check_at"),
     )
+
+
+def _also_dial(raw: dict[str, Any], entry_id: str) -> list[str]:
+    dialled = []
+    for text in _texts(raw, "also_dial"):
+        try:
+            dialled.append(parse_number(text).dial)
+        except NumberError as exc:
+            raise ValueError(f"entry {entry_id!r} has a bad also_dial number: {exc.message}") from None
+    return dialled
+
+
+def _optional_text(raw: dict[str, Any], key: str) -> str | None:
+    return _text(raw, key) if key in raw else None
 
 
 def _table(raw: dict[str, Any], key: str) -> dict[str, Any]:

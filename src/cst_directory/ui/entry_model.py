@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from cst_directory.domain.entries import Entry
+from cst_directory.domain.presenting import age_badge
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -18,11 +21,16 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class EntryListModel(QAbstractListModel):
-    def __init__(self, region_names: dict[str | None, str], parent: QObject | None = None) -> None:
+    """The entries the window may show, one row each, in the order given."""
+
+    def __init__(self, region_names: dict[str | None, str], parent: QObject | None = None, *,
+                 today: dt.date | None = None) -> None:
         super().__init__(parent)
         self._entries: tuple[Entry, ...] = ()
         self._region_names = region_names
         self._own_label = self.tr("My contact")
+        # Taken once: a badge that changed while the window is open would only surprise.
+        self._today = today if today is not None else dt.date.today()
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -47,9 +55,13 @@ class EntryListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{entry.name}, {entry.number.display}"
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{entry.name}\n{entry.number.display}"
+            # Qt renders a tooltip that looks like HTML as HTML: a contact named "<b>999</b>" would show
+            # bold. Converted text is always taken as rich text, with every character of it escaped.
+            return QtGui.Qt.convertFromPlainText(f"{entry.name}\n{entry.number.display}")
         if role == BADGES_ROLE:
-            return list(entry.badges)
+            badges = list(entry.badges)
+            old = age_badge(entry, self._today)
+            return [*badges, old] if old else badges
         if role == REGION_ROLE:
             region = self._region_names.get(entry.region, "")
             if entry.builtin:
