@@ -16,8 +16,10 @@ from cst_directory.domain.contacts import (
     number_key,
     validate_contact,
 )
+from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.phone import Problem, parse_number
+from cst_directory.domain.text import neutralise_bidi
 
 UK_NUMBER = "020 8457 9999"
 
@@ -122,6 +124,33 @@ def test_right_to_left_and_other_scripts_are_accepted_and_kept(name: str) -> Non
     assert valid(name).name == name
 
 
+BIDI_CONTROLS = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069",
+                 "\u200e", "\u200f", "\u061c"]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS)
+def test_a_name_with_a_direction_control_is_refused_with_a_sentence(control: str) -> None:
+    # After U+202E the rest of a line shows reversed: a name could make the number beside it read as another.
+    error = refused(f"Police{control} 999")
+    assert error.field == "name"
+    assert_sentence(error.message)
+    assert "direction" in error.message
+    assert "name" in error.message
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS)
+def test_notes_with_a_direction_control_are_refused_with_a_sentence(control: str) -> None:
+    error = refused(notes=f"Call {control}0800 032 3263 first")
+    assert error.field == "notes"
+    assert_sentence(error.message)
+    assert "direction" in error.message
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS)
+def test_a_neutralised_name_is_accepted(control: str) -> None:
+    assert valid(neutralise_bidi(f"קהילה{control} office")).name == "קהילה office"
+
+
 def test_the_first_wrong_field_is_reported_name_before_number() -> None:
     assert refused("", "abc").field == "name"
     assert refused("Ann", "abc", "east").field == "number"
@@ -167,6 +196,28 @@ def test_an_extension_is_kept() -> None:
     assert number.e164 == "+442084579999"
     assert number.display.startswith("020 8457 9999")
     assert number.display.endswith("12")
+
+
+@pytest.mark.parametrize(("typed", "display"), [("٩٩٩", "999"), ("９９９", "999"), ("११२", "112"),
+                                               ("٠١٦١ ٧٩٢ ٦٦٦٦", "0161 792 6666")])
+def test_numbers_in_other_scripts_digits_are_kept_in_ascii(typed: str, display: str) -> None:
+    assert valid(number=typed).number.display == display
+
+
+def test_a_number_typed_with_letters_is_refused_with_the_digits_it_makes() -> None:
+    error = refused(number="0800 CALL CST")
+    assert error.field == "number"
+    assert error.problem is Problem.LETTERS
+    assert error.read_as == "0800 225 5278"
+    assert error.message == ("That number has letters in it; on a keypad they make 0800 225 5278: "
+                             "type the digits, or save it as read.")
+    assert refused(number="0800 CALL CST", allow_unverified=True).problem is Problem.LETTERS
+
+
+def test_a_number_typed_with_letters_is_accepted_as_its_digits_when_allowed() -> None:
+    contact = validate_contact(ContactDraft(name="Office", number="0800 CST HELP"), allow_letters=True)
+    assert contact.number.display == "0800 278 4357"
+    assert contact.number.verified is True
 
 
 def test_a_number_not_in_use_is_refused_as_unverified() -> None:
@@ -294,6 +345,20 @@ def test_the_entry_being_edited_is_not_its_own_duplicate() -> None:
     assert find_duplicate(number, [editing, other], ignore_id="p-1") is other
 
 
+@pytest.mark.parametrize("typed", ["٩٩٩", "۹۹۹", "９９９", "٩9٩"])
+def test_999_in_other_scripts_digits_is_a_duplicate_of_the_builtin_999(typed: str,
+                                                                       directory: BuiltinDirectory) -> None:
+    found = find_duplicate(valid(number=typed).number, directory.entries)
+    assert found is not None
+    assert found.builtin
+    assert found.number.display == "999"
+
+
+def test_112_in_devanagari_digits_is_a_duplicate_of_a_contact_with_112() -> None:
+    existing = entry("p-1", "112")
+    assert find_duplicate(parse_number("११२"), [entry("p-0", "999"), existing]) is existing
+
+
 def test_no_entries_means_no_duplicate() -> None:
     assert find_duplicate(parse_number(UK_NUMBER), []) is None
 
@@ -310,12 +375,14 @@ _number_like = st.text(alphabet="0123456789+ -()x#*.ext٠١٢٣٤٥٦٧٨٩０�
     region=st.one_of(st.none(), st.sampled_from(["south", "north"]), st.text(max_size=2000)),
     notes=st.text(max_size=2500),
     allow_unverified=st.booleans(),
+    allow_letters=st.booleans(),
 )
 def test_any_text_in_any_field_is_accepted_or_refused_with_contact_error(
-        name: str, number: str, region: str | None, notes: str, allow_unverified: bool) -> None:
+        name: str, number: str, region: str | None, notes: str, allow_unverified: bool,
+        allow_letters: bool) -> None:
     draft = ContactDraft(name=name, number=number, region=region, notes=notes)
     try:
-        contact = validate_contact(draft, allow_unverified=allow_unverified)
+        contact = validate_contact(draft, allow_unverified=allow_unverified, allow_letters=allow_letters)
     except ContactError as error:
         assert error.field in {"name", "number", "region", "notes"}
         assert_sentence(error.message)
@@ -326,3 +393,6 @@ def test_any_text_in_any_field_is_accepted_or_refused_with_contact_error(
     assert len(contact.notes) <= MAX_NOTES_CHARS
     assert contact.region in (None, "south", "north")
     assert contact.number.verified or allow_unverified
+    assert neutralise_bidi(contact.name) == contact.name
+    assert neutralise_bidi(contact.notes) == contact.notes
+    assert contact.number.display.isascii()

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+import unicodedata
 
 import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cst_directory.domain.phone import NumberError, PhoneNumber, Problem, parse_number, query_digits
+from cst_directory.domain.phone import (
+    NumberError,
+    PhoneNumber,
+    Problem,
+    format_as_you_type,
+    keypad_digits,
+    parse_number,
+    query_digits,
+)
 
 # --- UK and foreign numbers -----------------------------------------------------------------------
 
@@ -249,3 +259,195 @@ def test_number_like_text_is_parsed_or_refused_and_round_trips(text: str) -> Non
 @given(_EXAMPLES)
 def test_real_example_numbers_round_trip(text: str) -> None:
     _check_round_trip(text)
+
+
+# --- digits of other scripts ----------------------------------------------------------------------
+
+# Every character Unicode calls a decimal digit, by its value: Arabic-Indic, Devanagari, fullwidth,
+# mathematical bold and some sixty more.
+_DECIMAL_DIGITS = {
+    value: [ch for code in range(sys.maxunicode + 1)
+            if unicodedata.decimal(ch := chr(code), None) == value]
+    for value in range(10)
+}
+
+
+def _assert_ascii(number: PhoneNumber) -> None:
+    for value in dataclasses.astuple(number):
+        if isinstance(value, str):
+            assert value.isascii(), value
+
+
+@pytest.mark.parametrize(
+    ("text", "display"),
+    [("٩٩٩", "999"), ("۹۹۹", "999"), ("９９９", "999"), ("११२", "112"), ("১০১", "101"),
+     ("١١٦ ١٢٣", "116 123"), ("٩9٩", "999")],
+)
+def test_short_codes_in_other_scripts_digits_are_read_as_ascii(text: str, display: str) -> None:
+    number = parse_number(text)
+    assert number.is_short is True
+    assert number.display == display
+    assert number.dial == display.replace(" ", "")
+    assert number.search_digits == number.dial
+    assert number.tel_uri == f"tel:{number.dial};phone-context=+44"
+    _assert_ascii(number)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["٠٨٠٠ ٠٣٢ ٣٢٦٣", "۰۸۰۰ ۰۳۲ ۳۲۶۳", "０８００ ０３２ ３２６３", "＋４４ ８００ ０３２ ３２６３",
+     "＋44 800 032 3263", "०८०० ०३२ ३२६३"],
+)
+def test_full_numbers_in_other_scripts_digits_are_stored_and_shown_in_ascii(text: str) -> None:
+    number = parse_number(text)
+    assert number.display == "0800 032 3263"
+    assert number.e164 == "+448000323263"
+    _assert_ascii(number)
+
+
+def test_digits_that_are_not_decimal_are_not_read_as_a_number() -> None:
+    # A superscript two looks like a digit but is not one a keypad has.
+    with pytest.raises(NumberError) as caught:
+        parse_number("²²²")
+    assert caught.value.problem is Problem.NOT_A_NUMBER
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.sampled_from(["999", "112", "101", "111", "116123", "116 123"]), st.data())
+def test_a_short_code_in_any_decimal_digits_parses_to_its_ascii_form(code: str, data: st.DataObject) -> None:
+    typed = "".join(
+        ch if ch == " " else data.draw(st.sampled_from(_DECIMAL_DIGITS[int(ch)]), label=f"digit {ch}")
+        for ch in code
+    )
+    number = parse_number(typed)
+    assert number == parse_number(code)
+    _assert_ascii(number)
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.data())
+def test_a_full_number_in_any_decimal_digits_parses_to_the_same_number(data: st.DataObject) -> None:
+    code = "0161 792 6666"
+    typed = "".join(
+        ch if ch == " " else data.draw(st.sampled_from(_DECIMAL_DIGITS[int(ch)]), label=f"digit {ch}")
+        for ch in code
+    )
+    number = parse_number(typed)
+    assert number == parse_number(code)
+    _assert_ascii(number)
+
+
+def test_as_you_type_grouping_turns_other_digits_into_ascii() -> None:
+    assert format_as_you_type("٠٧٩١١١٢٣٤٥٦") == "07911 123456"
+    assert format_as_you_type("٩٩٩") == "999"
+
+
+def test_as_you_type_grouping_keeps_a_space_just_typed() -> None:
+    assert format_as_you_type("0800 ") == "0800 "
+    assert format_as_you_type("0800 C") == "0800 C"
+    assert format_as_you_type("0800 0") == "0800 0"
+
+
+# --- direction marks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202d", "\u2067", "\u200f", "\u200e", "\u061c"])
+def test_a_number_with_direction_marks_is_refused(mark: str) -> None:
+    # "0800 032 3263" with an override after the first group would show its last groups reversed.
+    with pytest.raises(NumberError) as caught:
+        parse_number(f"0800{mark} 032 3263")
+    assert caught.value.problem is Problem.NOT_A_NUMBER
+    assert "direction" in caught.value.message
+
+
+# --- letters --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "read_as"),
+    [("0800 CALL CST", "0800 225 5278"), ("0800 CST HELP", "0800 278 4357"),
+     ("0800 call cst", "0800 225 5278"),
+     # A letter O for a zero is what phonenumbers used to drop without a word, dialling another number.
+     ("0800 O32 3263", "0800 632 3263"),
+     ("0800 CALL CST x12", "0800 225 5278 x12"), ("0800 CALL CST ext. 12", "0800 225 5278 x12"),
+     ("0800 CALL CST extension 12", "0800 225 5278 x12"), ("0800 CALL CST #12", "0800 225 5278 x12")],
+)
+def test_a_number_with_letters_is_refused_with_the_digits_it_makes(text: str, read_as: str) -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number(text)
+    assert caught.value.problem is Problem.LETTERS
+    assert caught.value.read_as == read_as
+    assert caught.value.message == (f"That number has letters in it; on a keypad they make {read_as}: "
+                                    "type the digits, or save it as read.")
+
+
+def test_a_number_with_letters_is_refused_even_when_unverified_numbers_are_allowed() -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number("0800 CALL CST", allow_unverified=True)
+    assert caught.value.problem is Problem.LETTERS
+
+
+@pytest.mark.parametrize(
+    ("text", "display", "extension"),
+    [("0800 CALL CST", "0800 225 5278", None), ("0800 CST HELP", "0800 278 4357", None),
+     ("0800 CALL CST ext 12", "0800 225 5278 x12", "12")],
+)
+def test_a_number_with_letters_is_read_as_keypad_digits_when_allowed(
+        text: str, display: str, extension: str | None) -> None:
+    number = parse_number(text, allow_letters=True)
+    assert number.display == display
+    assert number.extension == extension
+    assert number.verified is True
+    assert number == parse_number(keypad_digits(text))
+
+
+def test_letters_allowed_still_refuse_digits_not_in_use() -> None:
+    with pytest.raises(NumberError) as caught:
+        parse_number("07700 CALL12", allow_letters=True)
+    assert caught.value.problem is Problem.UNVERIFIED
+    assert parse_number("07700 CALL12", allow_letters=True, allow_unverified=True).verified is False
+
+
+@pytest.mark.parametrize("text", ["020 8457 9999 x12", "020 8457 9999 ext. 12", "020 8457 9999 extension 12",
+                                  "020 8457 9999 #12", "Tel: 020 8457 9999", "+44 20 8457 9999 EXT 12"])
+def test_an_extension_or_a_label_is_not_letters(text: str) -> None:
+    assert parse_number(text).e164 == "+442084579999"
+
+
+@pytest.mark.parametrize("text", ["020 8457 9999 (office)", "0800 032 3263 (24h)", "0800 АБВ 123",
+                                  "0800 ＣＡＬＬ ＣＳＴ"])
+def test_letters_that_make_no_number_are_refused_whatever_is_allowed(text: str) -> None:
+    for allow in (False, True):
+        with pytest.raises(NumberError) as caught:
+            parse_number(text, allow_letters=allow, allow_unverified=allow)
+        assert caught.value.problem is Problem.NOT_A_NUMBER
+        assert "letters" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [("0800 CALL CST", "0800 2255 278"), ("0800 cst help", "0800 278 4357"),
+     ("0800 CALL CST ext. 12", "0800 2255 278 ext. 12"), ("Tel: 0800 CALL", "Tel: 0800 2255"),
+     ("020 8457 9999", "020 8457 9999"), ("٩٩٩", "999")],
+)
+def test_keypad_digits_converts_only_the_letters_of_the_number(text: str, digits: str) -> None:
+    assert keypad_digits(text) == digits
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.text(alphabet="0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZabcxt.#+", max_size=24))
+def test_allowing_letters_is_the_same_as_typing_their_keypad_digits(text: str) -> None:
+    def outcome(typed: str, **allow: bool) -> PhoneNumber | Problem:
+        try:
+            return parse_number(typed, **allow)
+        except NumberError as exc:
+            return exc.problem
+
+    allowed = outcome(text, allow_letters=True)
+    refused = outcome(text)
+    if refused is not Problem.LETTERS:
+        # Without letters standing for digits, the flag changes nothing.
+        assert allowed == refused
+    else:
+        assert allowed == outcome(keypad_digits(text))
+        assert outcome(keypad_digits(text)) is not Problem.LETTERS

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult, shortnumberinfo
+
+from cst_directory.domain.text import ascii_digits, has_bidi_controls
 
 HOME_REGION = "GB"
 HOME_COUNTRY_CODE = 44
@@ -17,27 +20,40 @@ MAX_NUMBER_CHARS = 64
 MAX_SHORT_CODE_DIGITS = 6
 # Valid UK numbers without the leading 0 have nine or ten digits (a few freephone ones seven).
 MIN_UK_DIGITS = 9
+_ASCII_DIGITS = frozenset("0123456789")
+# The letters on a phone keypad (ITU E.161), the only ones that stand for a digit.
+_KEYPAD_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# An extension at the end ("x12", "ext. 12", "extension 12", "#12") is words around digits, not letters
+# standing for digits: it is set aside before letters are looked for, and never converted.
+_EXTENSION_SUFFIX = re.compile(r"\s*(?:x|ext|extn|extension|#)\.?:?\s*\d+\s*$", re.IGNORECASE)
 
 
 class Problem(enum.Enum):
+    """Why a number was refused."""
+
     NOT_A_NUMBER = "not a number"
     TOO_SHORT = "too short"
     TOO_LONG = "too long"
     NOT_VALID_IN_COUNTRY = "not valid in that country"
     UNVERIFIED = "not a number in use"
+    LETTERS = "has letters"
 
 
 class NumberError(ValueError):
     """A number was refused; the message is a sentence for the user."""
 
-    def __init__(self, problem: Problem, message: str) -> None:
+    def __init__(self, problem: Problem, message: str, read_as: str | None = None) -> None:
         super().__init__(message)
         self.problem = problem
         self.message = message
+        self.read_as = read_as
+        """For Problem.LETTERS: the number its letters make on a keypad, as it would be shown."""
 
 
 @dataclass(frozen=True, slots=True)
 class PhoneNumber:
+    """A parsed number in every form the app shows, stores, searches or dials."""
+
     display: str
     """As the app shows it: national form for UK numbers, international otherwise, digits for short codes."""
     international: str | None
@@ -52,15 +68,72 @@ class PhoneNumber:
     """National significant number (or the short code): what digit queries are matched against."""
 
 
-def parse_number(text: str, *, allow_unverified: bool = False) -> PhoneNumber:
-    """Parse text as a UK-default phone number, or raise NumberError saying what is wrong."""
-    raw = text.strip()
+def parse_number(text: str, *, allow_unverified: bool = False, allow_letters: bool = False) -> PhoneNumber:
+    """Parse text as a UK-default phone number, or raise NumberError saying what is wrong. Letters standing
+    for keypad digits ("0800 CALL CST") are refused with Problem.LETTERS unless allow_letters is given."""
+    # Digits of other scripts are made ASCII first, so that every form stored and shown, and every
+    # comparison with the built-in numbers, is in the digits a UK keypad has.
+    raw = ascii_digits(text).strip()
     if not raw:
         raise NumberError(Problem.NOT_A_NUMBER, "Enter a phone number.")
     if len(raw) > MAX_NUMBER_CHARS:
         raise NumberError(Problem.TOO_LONG, "That is too long to be a phone number.")
-    if not any(ch.isdigit() for ch in raw):
+    if has_bidi_controls(raw):
+        raise NumberError(Problem.NOT_A_NUMBER,
+                          "That number has hidden direction marks in it, which can make its digits show in "
+                          "another order: type it rather than pasting it.")
+    # Only ASCII digits count: a superscript or circled digit is not one a keypad has.
+    if _ASCII_DIGITS.isdisjoint(raw):
         raise NumberError(Problem.NOT_A_NUMBER, "That is not a phone number: it has no digits.")
+    body, _ = _split_number(raw)
+    if any(ch.isalpha() for ch in body):
+        return _parse_letters(raw, body, allow_unverified, allow_letters)
+    return _parse_digits(raw, allow_unverified)
+
+
+def keypad_digits(text: str) -> str:
+    """Text with the letters of its number turned into their phone-keypad digits ("0800 CALL CST" ->
+    "0800 2255 278"); a label before the number, an extension after it and anything else are left as
+    they are."""
+    raw = ascii_digits(text)
+    body, extension = _split_number(raw)
+    prefix = raw[: len(raw) - len(body) - len(extension)]
+    return prefix + phonenumbers.convert_alpha_characters_in_number(body) + extension
+
+
+def _split_number(raw: str) -> tuple[str, str]:
+    """The number itself, from its first digit or + (phonenumbers ignores a label such as "Tel:" before
+    it), and the extension suffix after it, if any."""
+    start = next((i for i, ch in enumerate(raw) if ch in _ASCII_DIGITS or ch == "+"), len(raw))
+    rest = raw[start:]
+    match = _EXTENSION_SUFFIX.search(rest)
+    if match is None:
+        return rest, ""
+    return rest[: match.start()], rest[match.start():]
+
+
+def _parse_letters(raw: str, body: str, allow_unverified: bool, allow_letters: bool) -> PhoneNumber:
+    if any(ch.isalpha() and ch not in _KEYPAD_LETTERS for ch in body):
+        raise NumberError(Problem.NOT_A_NUMBER,
+                          "That number has letters in it that are not on a phone keypad: type the digits.")
+    converted = keypad_digits(raw)
+    # Read as the keypad would, whether or not it is in use, so that the sentence can show what it makes.
+    try:
+        as_read = _parse_digits(converted, allow_unverified=True)
+    except NumberError:
+        # "0800 032 3263 (24h)": a word beside the number, not letters standing for digits.
+        raise NumberError(Problem.NOT_A_NUMBER,
+                          "That number has letters in it, and on a keypad they do not make a phone number: "
+                          "type only the digits.") from None
+    if not allow_letters:
+        raise NumberError(Problem.LETTERS,
+                          f"That number has letters in it; on a keypad they make {as_read.display}: "
+                          "type the digits, or save it as read.",
+                          read_as=as_read.display)
+    return _parse_digits(converted, allow_unverified)
+
+
+def _parse_digits(raw: str, allow_unverified: bool) -> PhoneNumber:
     short = _parse_short_code(raw)
     if short is not None:
         return short
@@ -72,9 +145,9 @@ def parse_number(text: str, *, allow_unverified: bool = False) -> PhoneNumber:
 
 
 def _parse_short_code(raw: str) -> PhoneNumber | None:
-    if raw.startswith("+") or not all(ch.isdigit() or ch in " -" for ch in raw):
+    if raw.startswith("+") or not all(ch in _ASCII_DIGITS or ch in " -" for ch in raw):
         return None
-    digits = "".join(ch for ch in raw if ch.isdigit())
+    digits = "".join(ch for ch in raw if ch in _ASCII_DIGITS)
     if len(digits) > MAX_SHORT_CODE_DIGITS or digits.startswith("0"):
         return None
     try:
@@ -163,9 +236,16 @@ def _country(parsed: phonenumbers.PhoneNumber) -> str:
 def format_as_you_type(text: str) -> str:
     """Group a number as it is typed ("07911 123456"); text with anything but digits, spaces and a leading
     + (an extension, a typo) is returned unchanged rather than mangled."""
-    if len(text) > MAX_NUMBER_CHARS or not all(ch.isdigit() or ch in " +-()" for ch in text):
+    # A space just typed is kept: regrouping would swallow it, and "0800 CALL CST" would become
+    # "0800CALL CST" under the user's fingers.
+    if len(text) > MAX_NUMBER_CHARS or text[-1:].isspace():
         return text
-    digits = "".join(ch for ch in text if ch.isdigit() or ch == "+")
+    # Digits of other scripts are grouped as the ASCII ones they will be saved as, so that the field shows
+    # the number that will be kept.
+    typed = ascii_digits(text)
+    if not all(ch in _ASCII_DIGITS or ch in " +-()" for ch in typed):
+        return text
+    digits = "".join(ch for ch in typed if ch in _ASCII_DIGITS or ch == "+")
     if not digits:
         return text
     formatter = phonenumbers.AsYouTypeFormatter(HOME_REGION)

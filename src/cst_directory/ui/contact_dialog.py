@@ -24,7 +24,7 @@ from cst_directory.domain.book import DuplicateNumberError
 from cst_directory.domain.contacts import ContactDraft, ContactError, validate_contact
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
-from cst_directory.domain.phone import Problem, format_as_you_type
+from cst_directory.domain.phone import Problem, format_as_you_type, keypad_digits
 
 Saver = Callable[[ContactDraft, bool, bool], Entry]
 """Stores a draft: (draft, allow_unverified, allow_duplicate) -> the stored entry."""
@@ -37,6 +37,8 @@ QLabel[role="failure"] { color: #a01010; font-weight: bold; }
 
 
 class ContactDialog(QDialog):
+    """Adds or edits one of the user's contacts, saying what is wrong with each field as it is typed."""
+
     saved = Signal(object)
     """Emitted with the stored Entry."""
     open_entry_requested = Signal(str)
@@ -78,11 +80,16 @@ class ContactDialog(QDialog):
         self.notes_reason = _reason_label()
         self.save_anyway = QCheckBox(self.tr("Save it anyway, marked as unverified"))
         self.save_anyway.hide()
+        # Letters are never turned into digits unasked: the box names the digits that would be saved, and
+        # ticking it saves exactly those.
+        self.save_as_read = QCheckBox()
+        self.save_as_read.hide()
 
     def _build_feedback(self) -> None:
         self.duplicate_panel = QWidget()
         self.duplicate_panel.setObjectName("duplicatePanel")
         self.duplicate_label = QLabel()
+        self.duplicate_label.setTextFormat(Qt.TextFormat.PlainText)
         self.duplicate_label.setWordWrap(True)
         self.open_existing_button = QPushButton(self.tr("Open that entry"))
         self.save_duplicate_button = QPushButton(self.tr("Save anyway"))
@@ -96,6 +103,7 @@ class ContactDialog(QDialog):
         self.duplicate_panel.hide()
 
         self.failure_label = QLabel()
+        self.failure_label.setTextFormat(Qt.TextFormat.PlainText)
         self.failure_label.setProperty("role", "failure")
         self.failure_label.setWordWrap(True)
         self.failure_label.hide()
@@ -109,7 +117,8 @@ class ContactDialog(QDialog):
     def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("&Name"), _stacked(self.name_field, self.name_reason))
-        form.addRow(self.tr("N&umber"), _stacked(self.number_field, self.number_reason, self.save_anyway))
+        form.addRow(self.tr("N&umber"), _stacked(self.number_field, self.number_reason, self.save_as_read,
+                                                  self.save_anyway))
         form.addRow(self.tr("&Region"), self.region_choice)
         form.addRow(self.tr("N&otes"), _stacked(self.notes_field, self.notes_reason))
         layout = QVBoxLayout(self)
@@ -132,6 +141,9 @@ class ContactDialog(QDialog):
         self.notes_field.textChanged.connect(self._revalidate)
         self.region_choice.currentIndexChanged.connect(self._revalidate)
         self.save_anyway.toggled.connect(self._revalidate)
+        self.save_as_read.toggled.connect(self._revalidate)
+        # A tick was given for the digits the box showed; once the number changes they are other digits.
+        self.number_field.textEdited.connect(lambda: self.save_as_read.setChecked(False))
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         self.open_existing_button.clicked.connect(self._open_existing)
@@ -141,7 +153,11 @@ class ContactDialog(QDialog):
         self.notes_field.textChanged.connect(lambda: self._touched.add("notes"))
 
     def draft(self) -> ContactDraft:
-        return ContactDraft(name=self.name_field.text(), number=self.number_field.text(),
+        """What is to be saved: as typed, except a number with letters once the user chose its digits."""
+        number = self.number_field.text()
+        if self.save_as_read.isChecked():
+            number = keypad_digits(number)
+        return ContactDraft(name=self.name_field.text(), number=number,
                             region=self.region_choice.currentData(), notes=self.notes_field.toPlainText())
 
     def try_save(self, allow_duplicate: bool = False) -> bool:
@@ -184,18 +200,22 @@ class ContactDialog(QDialog):
         reasons = {"name": self.name_reason, "number": self.number_reason, "notes": self.notes_reason}
         for label in reasons.values():
             label.hide()
-        unverified = False
+        unverified = letters = False
         try:
             validate_contact(self.draft(), allow_unverified=self.save_anyway.isChecked())
             valid = True
         except ContactError as exc:
             valid = False
             unverified = exc.problem is Problem.UNVERIFIED
+            letters = exc.problem is Problem.LETTERS
+            if letters and exc.read_as is not None:
+                self.save_as_read.setText(self.tr("Save it as %s") % exc.read_as)
             reason = reasons.get(exc.field)
             if reason is not None and exc.field in self._touched:
                 reason.setText(exc.message)
                 reason.show()
         self.save_anyway.setVisible(unverified or self.save_anyway.isChecked())
+        self.save_as_read.setVisible(letters or self.save_as_read.isChecked())
         self.save_button.setEnabled(valid)
 
     def _open_existing(self) -> None:
@@ -206,6 +226,8 @@ class ContactDialog(QDialog):
 
 def _reason_label() -> QLabel:
     label = QLabel()
+    # Reasons can quote what was typed; QLabel would otherwise render it as HTML.
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setProperty("role", "reason")
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -11,6 +11,8 @@ from cst_directory.domain.presenting import long_date
 
 
 class DetailPane(QFrame):
+    """Shows one entry in full, with its copy, call, favourite, edit and delete buttons."""
+
     copy_requested = Signal(str)
     call_requested = Signal(str)
     favourite_requested = Signal()
@@ -48,6 +50,10 @@ class DetailPane(QFrame):
         self.source_label.setObjectName("sourceLabel")
         for label in (self.international_label, self.region_label, self.notes_label, self.source_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # QLabel's default AutoText renders anything that looks like HTML: a contact named
+        # "<font size=7>999</font>" would show a large 999 that is not its number.
+        for label in self.text_labels():
+            label.setTextFormat(Qt.TextFormat.PlainText)
 
         buttons, own_buttons = self._build_buttons()
         self._lay_out(buttons, own_buttons)
@@ -94,6 +100,11 @@ class DetailPane(QFrame):
         layout.addWidget(self.source_label)
         layout.addStretch(1)
 
+    def text_labels(self) -> tuple[QLabel, ...]:
+        """Every label that shows something about the entry, all of them plain text."""
+        return (self.name_label, self.number_label, self.international_label, self.region_label,
+                self.badges_label, self.notes_label, self.source_label)
+
     @property
     def entry(self) -> Entry | None:
         return self._entry
@@ -108,8 +119,7 @@ class DetailPane(QFrame):
         self.favourite_button.setText(self.tr("★ Unfavourite") if entry and entry.favourite
                                       else self.tr("☆ Favourite"))
         if entry is None:
-            for label in (self.name_label, self.number_label, self.international_label, self.region_label,
-                          self.badges_label, self.notes_label, self.source_label):
+            for label in self.text_labels():
                 label.clear()
             self.copy_international_button.setEnabled(False)
             return
