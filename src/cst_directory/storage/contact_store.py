@@ -10,27 +10,18 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import secrets
-import shutil
 import sqlite3
 import time
-import urllib.parse
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from cst_directory.domain.contacts import REGION_IDS, ValidContact
-from cst_directory.domain.entries import Category, Entry, make_entry
+from cst_directory.domain.contacts import ValidContact
+from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import EntryNotFoundError, StorageError, StorageProblem
-from cst_directory.domain.phone import (
-    MAX_SHORT_CODE_DIGITS,
-    NumberError,
-    PhoneNumber,
-    parse_number,
-    query_digits,
-)
+from cst_directory.storage.contact_rows import make_personal, row_to_entry, select_columns, stored_number
 from cst_directory.storage.data_files import (
     PRIVATE_FILE_MODE,
     FileKind,
@@ -43,15 +34,21 @@ from cst_directory.storage.data_files import (
     move_to_free_name,
     require_plain_or_missing,
 )
+from cst_directory.storage.store_files import (
+    WAL_HEADER_BYTES,
+    connect_uri,
+    copy_to_free_name,
+    identity_of,
+    reserve_free_name,
+    side_files,
+    stamp_identity,
+)
 
 STORE_FILE = "contacts.db"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
 FILE_MODE = PRIVATE_FILE_MODE
 _T = TypeVar("_T")
-# A change log shorter than its header holds no changes.
-WAL_HEADER_BYTES = 32
-_ROW_COLUMNS = ("id", "name", "number", "extension", "verified", "region", "notes")
 _LAYOUT = {
     "contacts": {"id", "name", "number", "extension", "verified", "region", "notes", "created", "updated"},
     "favourites": {"entry_id"},
@@ -133,7 +130,7 @@ class ContactStore:
         """Make sure the database and its side files are plain files of the user's, created private;
         False if the database exists but can only be read."""
         try:
-            wal, shm = _side_files(self.path)
+            wal, shm = side_files(self.path)
             require_plain_or_missing(wal, "Your contacts file's change log")
             require_plain_or_missing(shm, "Your contacts file's shared-memory file")
             writable = ensure_private_file(self.path, "Your contacts file")
@@ -165,14 +162,14 @@ class ContactStore:
         self.read_only = (f"Your contacts file {self.path} can only be read (the file or its folder is "
                           "read-only): your contacts are shown but cannot be changed until it is writable.")
         try:
-            conn = _connect_uri(self.path, "mode=ro", self._busy_timeout_ms)
+            conn = connect_uri(self.path, "mode=ro", self._busy_timeout_ms)
             try:
                 _layout_is_known(conn)
             except sqlite3.OperationalError:
                 # A file in WAL mode needs its -shm beside it to be read normally; in a read-only folder
                 # where none exists, reading the file as it stands is all that can be done.
                 conn.close()
-                conn = _connect_uri(self.path, "immutable=1", self._busy_timeout_ms)
+                conn = connect_uri(self.path, "immutable=1", self._busy_timeout_ms)
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > SCHEMA_VERSION:
                 conn.close()
@@ -192,23 +189,23 @@ class ContactStore:
         contacts.db) would be applied by SQLite without a word, replacing the user's contacts with
         another file's pages. Each store carries its identity in page 1, which every change rewrites, so a
         log whose latest page 1 names another store is not ours: it is kept aside, unapplied."""
-        wal = _side_files(self.path)[0]
+        wal = side_files(self.path)[0]
         try:
             if os.lstat(wal).st_size < WAL_HEADER_BYTES:
                 return
         except FileNotFoundError:
             return
-        own = _identity(self.path, "immutable=1")
+        own = identity_of(self.path, "immutable=1")
         if not own:
             return
-        seen = _identity(self.path, "mode=ro")
+        seen = identity_of(self.path, "mode=ro")
         if seen == own or seen is None:
             return
         stamp = self._stamp()
         try:
-            copy = _copy_to_free_name(self.path, self.path.with_name(f"{self.path.name}.foreign-wal-{stamp}"))
+            copy = copy_to_free_name(self.path, self.path.with_name(f"{self.path.name}.foreign-wal-{stamp}"))
             moved = move_to_free_name(wal, copy.with_name(copy.name + "-wal"))
-            shm = _side_files(self.path)[1]
+            shm = side_files(self.path)[1]
             if shm.exists():
                 move_to_free_name(shm, copy.with_name(copy.name + "-shm"))
         except OSError as exc:
@@ -226,7 +223,7 @@ class ContactStore:
     def _move_aside(self) -> None:
         try:
             target = keep_aside(self.path, "damaged", self._stamp())
-            for side in _side_files(self.path):
+            for side in side_files(self.path):
                 if kind_of(side) is FileKind.REGULAR:
                     move_to_free_name(side, target.with_name(target.name + side.name[len(self.path.name):]))
         except OSError as exc:
@@ -279,7 +276,7 @@ class ContactStore:
 
     def _take_backup(self, conn: sqlite3.Connection, version: int) -> Path:
         wanted = self.path.with_name(f"{self.path.name}.before-v{version + 1}-{self._stamp()}")
-        target = _reserve_free_name(wanted)
+        target = reserve_free_name(wanted)
         with contextlib.closing(sqlite3.connect(target)) as copy:
             conn.backup(copy)
         return target
@@ -298,7 +295,7 @@ class ContactStore:
         def read() -> list[Entry]:
             favourites = self._favourites()
             rows = self._raw_rows("ORDER BY name COLLATE NOCASE, id", ())
-            entries = [entry for row in rows if (entry := _row_to_entry(row, favourites)) is not None]
+            entries = [entry for row in rows if (entry := row_to_entry(row, favourites)) is not None]
             self.unreadable_rows = len(rows) - len(entries)
             return entries
         return self._guard(read)
@@ -309,7 +306,7 @@ class ContactStore:
             rows = self._raw_rows("WHERE id = ?", (entry_id,))
             if not rows:
                 return None
-            return _row_to_entry(rows[0], self._favourites_among([entry_id]))
+            return row_to_entry(rows[0], self._favourites_among([entry_id]))
         return self._guard(read)
 
     def favourites(self) -> set[str]:
@@ -335,7 +332,7 @@ class ContactStore:
             return []
         # Text is fetched as bytes so that one name that is not UTF-8 makes its own row unreadable
         # instead of failing the whole read; typeof() tells text from a blob that happens to decode.
-        columns = ", ".join(f"{c}, typeof({c})" for c in _ROW_COLUMNS)
+        columns = select_columns()
         self._conn.text_factory = bytes
         try:
             return self._conn.execute(f"SELECT {columns} FROM contacts {where}", parameters).fetchall()
@@ -357,13 +354,13 @@ class ContactStore:
             conn.execute(
                 "INSERT INTO contacts (id, name, number, extension, verified, region, notes, created,"
                 " updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id, contact.name, _stored_number(contact), contact.number.extension,
+                (new_id, contact.name, stored_number(contact), contact.number.extension,
                  int(contact.number.verified), contact.region, contact.notes, now, now))
             if favourite:
                 conn.execute("INSERT OR IGNORE INTO favourites (entry_id) VALUES (?)", (new_id,))
 
         self._write(write)
-        return _make_personal(new_id, contact, favourite)
+        return make_personal(new_id, contact, favourite)
 
     def update(self, entry_id: str, contact: ValidContact, *, refuse_duplicate: bool = False) -> Entry:
         def write(conn: sqlite3.Connection) -> bool:
@@ -372,7 +369,7 @@ class ContactStore:
             cursor = conn.execute(
                 "UPDATE contacts SET name = ?, number = ?, extension = ?, verified = ?, region = ?,"
                 " notes = ?, updated = ? WHERE id = ?",
-                (contact.name, _stored_number(contact), contact.number.extension,
+                (contact.name, stored_number(contact), contact.number.extension,
                  int(contact.number.verified), contact.region, contact.notes, self._now(), entry_id))
             favourite = conn.execute("SELECT 1 FROM favourites WHERE entry_id = ?", (entry_id,)).fetchone()
             if cursor.rowcount == 0:
@@ -380,7 +377,7 @@ class ContactStore:
             return favourite is not None
 
         favourite = self._write(write)
-        return _make_personal(entry_id, contact, favourite)
+        return make_personal(entry_id, contact, favourite)
 
     def remove(self, entry_id: str) -> None:
         def write(conn: sqlite3.Connection) -> None:
@@ -408,7 +405,7 @@ class ContactStore:
     def _refuse_duplicate(self, conn: sqlite3.Connection, contact: ValidContact, editing: str | None) -> None:
         row = conn.execute(
             "SELECT id FROM contacts WHERE number = ? AND IFNULL(extension, '') = ? AND id IS NOT ? LIMIT 1",
-            (_stored_number(contact), contact.number.extension or "", editing)).fetchone()
+            (stored_number(contact), contact.number.extension or "", editing)).fetchone()
         if row is None:
             return
         existing = self.find(str(row[0]))
@@ -424,7 +421,7 @@ class ContactStore:
 
         def run() -> _T:
             with _transaction(self._conn):
-                _stamp_identity(self._conn)
+                stamp_identity(self._conn)
                 return change(self._conn)
         return self._guard(run)
 
@@ -460,58 +457,6 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-def _stamp_identity(conn: sqlite3.Connection) -> None:
-    """Give the file an identity the first time it is written, and rewrite it in every transaction:
-    setting it, even to the same value, puts page 1 into the change log, so any log's latest page 1 tells
-    which file the log belongs to. Read inside the write lock, so two programs never pick two ids."""
-    identity = int(conn.execute("PRAGMA application_id").fetchone()[0])
-    if identity == 0:
-        identity = secrets.randbelow(2**31 - 1) + 1
-    conn.execute(f"PRAGMA application_id = {identity}")
-
-
-def _identity(path: Path, mode: str) -> int | None:
-    """The store identity in page 1: as the file itself holds it (immutable=1 ignores the change log) or
-    as SQLite sees it with the log applied (mode=ro); None if it cannot be read."""
-    try:
-        with contextlib.closing(_connect_uri(path, mode, 0)) as conn:
-            return int(conn.execute("PRAGMA application_id").fetchone()[0])
-    except sqlite3.Error:
-        return None
-
-
-def _connect_uri(path: Path, options: str, busy_timeout_ms: int) -> sqlite3.Connection:
-    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?{options}"
-    conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-    return conn
-
-
-def _side_files(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
-
-
-def _reserve_free_name(wanted: Path) -> Path:
-    for attempt in range(1, 1000):
-        target = wanted if attempt == 1 else wanted.with_name(f"{wanted.name}-{attempt}")
-        try:
-            create_private_file(target)
-        except FileExistsError:
-            continue
-        return target
-    raise FileExistsError(f"no free name for {wanted}")
-
-
-def _copy_to_free_name(source: Path, wanted: Path) -> Path:
-    target = _reserve_free_name(wanted)
-    with open(source, "rb") as src, open(target, "r+b") as dst:
-        shutil.copyfileobj(src, dst)
-        dst.flush()
-        os.fsync(dst.fileno())
-    return target
-
-
 def _layout_is_known(conn: sqlite3.Connection) -> bool:
     """False for a file whose tables are not the ones this version writes: rows read from it would be
     guesses, so it is treated as damaged. A file not yet set up (version 0) has no tables to check."""
@@ -523,99 +468,6 @@ def _layout_is_known(conn: sqlite3.Connection) -> bool:
         if found != columns:
             return False
     return True
-
-
-def _stored_number(contact: ValidContact) -> str:
-    number = contact.number
-    return number.e164 if number.e164 is not None else number.dial
-
-
-def _make_personal(entry_id: str, contact: ValidContact, favourite: bool) -> Entry:
-    return make_entry(id=entry_id, name=contact.name, category=Category.PERSONAL, region=contact.region,
-                      number=contact.number, builtin=False, notes=contact.notes, favourite=favourite)
-
-
-def _row_to_entry(row: tuple[object, ...], favourites: set[str]) -> Entry | None:
-    """The contact a stored row holds, or None if the row cannot be read as one. Every field is checked,
-    since any program can write to the file."""
-    # typeof() comes back as bytes too, under the bytes text factory.
-    kinds = [kind.decode("ascii", "replace") if isinstance(kind, bytes) else str(kind) for kind in row[1::2]]
-    values = dict(zip(_ROW_COLUMNS, zip(row[0::2], kinds, strict=True), strict=True))
-    try:
-        entry_id = _text(values["id"], required=True)
-        name = _text(values["name"], required=True)
-        number = _text(values["number"], required=True)
-        extension = _text(values["extension"]) or None
-        notes = _text(values["notes"])
-        region = _text(values["region"]) or None
-    except _UnreadableFieldError:
-        return None
-    verified_value, verified_type = values["verified"]
-    verified = verified_type == "integer" and verified_value == 1
-    if region not in REGION_IDS:
-        region = None
-    parsed = _stored_phone_number(number, extension, verified)
-    contact = ValidContact(name=neutralise_bidi(" ".join(name.split())), number=parsed, region=region,
-                           notes=neutralise_bidi(notes))
-    return _make_personal(entry_id, contact, entry_id in favourites)
-
-
-class _UnreadableFieldError(ValueError):
-    """A stored value is not text this version can read."""
-
-
-def _text(field: tuple[object, object], *, required: bool = False) -> str:
-    value, kind = field
-    if kind == "null" and not required:
-        return ""
-    if kind != "text" or not isinstance(value, bytes):
-        raise _UnreadableFieldError(kind)
-    try:
-        text = value.decode("utf-8")
-    except UnicodeDecodeError:
-        raise _UnreadableFieldError("not UTF-8") from None
-    if required and not text.strip():
-        raise _UnreadableFieldError("empty")
-    return text
-
-
-def _stored_phone_number(number: str, extension: str | None, verified: bool) -> PhoneNumber:
-    text = f"{number} x{extension}" if extension else number
-    try:
-        return parse_number(text, allow_unverified=not verified)
-    except NumberError:
-        pass
-    try:
-        # phonenumbers' metadata has changed since it was saved: keep it, shown as unverified.
-        return parse_number(text, allow_unverified=True)
-    except NumberError:
-        return _as_stored(number, extension)
-
-
-def _as_stored(number: str, extension: str | None) -> PhoneNumber:
-    """A number that no longer parses at all, shown exactly as it was stored and marked unverified, so
-    that the user still sees it and can correct it: hiding it would lose what they saved."""
-    digits = "".join(ch for ch in number if ch in "0123456789")
-    international = number.startswith("+")
-    dial = f"00{digits}" if international else digits
-    return PhoneNumber(
-        display=f"{number} x{extension}" if extension else number,
-        international=number if international else None,
-        e164=number if international and digits else None,
-        dial=dial,
-        tel_uri=f"tel:+{digits}" if international else f"tel:{digits};phone-context=+44",
-        is_short=not international and len(digits) <= MAX_SHORT_CODE_DIGITS,
-        verified=False,
-        extension=extension,
-        search_digits=query_digits(dial),
-    )
-
-
-_BIDI_CONTROLS = dict.fromkeys([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
-
-
-def neutralise_bidi(text: str) -> str:
-    return text.translate(_BIDI_CONTROLS)
 
 
 def _code(exc: sqlite3.Error) -> int:
