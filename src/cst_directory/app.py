@@ -88,12 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     server: InstanceServer | None = None
     if owner:
-        server = InstanceServer(socket, app)
+        from cst_directory.storage.instance import keep_claim
+
+        # The check keeps the lock and socket where later launches look, however long the window is open.
+        server = InstanceServer(socket, app, on_check=lambda: keep_claim(lock, APP_ID, socket))
         server.activation_requested.connect(window.bring_forward)
         if not server.listen():
-            # The window still works; only a later launch will open a window of its own.
-            print(f"cst-directory: cannot listen for later launches ({server.error_text()}).",
-                  file=sys.stderr)
+            # The window still works; until a later check can listen, a later launch opens its own.
+            print(f"cst-directory: cannot listen for later launches yet ({server.error_text()}); "
+                  "trying again every few seconds.", file=sys.stderr)
 
     if args.query:
         window.set_query(args.query)
@@ -149,24 +152,34 @@ def _claim_data_folder(home: Path, query: str, *, hand_over_allowed: bool
     """Whether this copy owns the data folder, or None once the query went to the copy that does.
     The owner holds the lock and listens for later launches; a copy that is not the owner opens a
     window of its own only when the owner does not answer, and then says so."""
+    from cst_directory.storage.instance import LOCK_FILE, InstanceError
     from cst_directory.ui.single_instance import Handover, hand_over
 
-    lock = InstanceLock(home)
-    socket = instance_socket(APP_ID, home)
+    try:
+        socket = instance_socket(APP_ID, home)
+        lock = InstanceLock.for_folder(APP_ID, home)
+    except InstanceError as exc:
+        # Nowhere that only this user can reach (a shared data folder and no private folder to be had):
+        # no lock to hold and no socket to trust, so this window runs on its own and says why. The lock
+        # returned is never taken, so releasing it at exit does nothing.
+        return InstanceLock(home / LOCK_FILE), False, "", exc.message
+    problem: str | None = None
     try:
         owner = lock.acquire()
         wait_ms = STARTING_OWNER_WAIT_MS
-    except OSError:
-        # No lock file can be made (a read-only data folder): nobody can own the folder, so only a
-        # window that is already listening can be reached, and there is nothing to wait for.
+    except OSError as exc:
+        # No lock file can be made (a read-only data folder) or something else is in its place: nobody
+        # can own the folder, so only a window that is already listening can be reached, and there is
+        # nothing to wait for.
         owner, wait_ms = False, 0
+        problem = exc.message if isinstance(exc, InstanceError) else None
     if owner or not hand_over_allowed or owner_is_someone_else(socket):
-        return lock, owner, socket, None
+        return lock, owner, socket, problem
     outcome = hand_over(socket, query, wait_for_owner_ms=wait_ms)
     if outcome is Handover.DONE:
         return None
     if outcome is Handover.NOBODY and wait_ms == 0:
-        return lock, owner, socket, None
+        return lock, owner, socket, problem
     return lock, owner, socket, ("The CST Directory window already open is not responding, so this one "
                                  "opened separately: close the other one when it comes back.")
 
