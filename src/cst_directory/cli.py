@@ -13,8 +13,13 @@ from cst_directory.domain.contacts import ContactDraft, ContactError
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError, StorageError
-from cst_directory.domain.phone import Problem
-from cst_directory.domain.presenting import no_match_sentence, region_sentence
+from cst_directory.domain.phone import Problem, keypad_digits
+from cst_directory.domain.presenting import (
+    emergency_sentence,
+    no_match_sentence,
+    region_sentence,
+    suggestion_sentence,
+)
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
@@ -74,6 +79,8 @@ def _contact_options(parser: argparse.ArgumentParser) -> None:
                         help="save a number that looks possible but is not known to be in use")
     parser.add_argument("--allow-duplicate", action="store_true",
                         help="save a number that is already in the directory")
+    parser.add_argument("--allow-letters", action="store_true",
+                        help="save a number typed with letters (0800 CALL CST) as its keypad digits")
     parser.add_argument("--json", action="store_true", help="print the stored entry as a JSON array")
 
 
@@ -112,15 +119,20 @@ def _show(args: argparse.Namespace, book: ContactBook, directory: BuiltinDirecto
     entries = book.entries()
     query = " ".join(args.query) if args.command == "lookup" else ""
     result = search.search(entries, query)
-    shown = [entries[i] for i in result.rows]
+    # The rows a search falls back on are for a person looking at the window; to a script, "nothing
+    # matched" is exit 1 and no rows, and the sentence on stderr names the numbers instead.
+    shown = [] if result.fallback else [entries[i] for i in result.rows]
+    notes = sys.stderr if args.json else sys.stdout
+    if result.suggestion is not None:
+        print(suggestion_sentence(query, result.suggestion), file=notes)
     if result.region is not None:
-        print(region_sentence(result.region, directory), file=sys.stderr if args.json else sys.stdout)
+        print(region_sentence(result.region, directory), file=notes)
     if args.json:
         _print_json(shown)
     else:
         _print_table(shown, directory)
     if not shown:
-        return _fail(no_match_sentence(query), EXIT_NO_MATCH)
+        return _fail(f"{no_match_sentence(query)} {emergency_sentence(directory)}", EXIT_NO_MATCH)
     return EXIT_OK
 
 
@@ -130,6 +142,9 @@ def _change(args: argparse.Namespace, book: ContactBook) -> int:
             removed = book.remove(args.id)
             print(f"Removed {removed.id}: {removed.name}, {removed.number.display}")
             return EXIT_OK
+        if args.allow_letters and args.number is not None:
+            # Letters become digits only when asked, and what is saved and shown is then those digits.
+            args.number = keypad_digits(args.number)
         if args.command == "add":
             entry = book.add(_draft(args, None), allow_unverified=args.allow_unverified,
                              allow_duplicate=args.allow_duplicate)
@@ -143,7 +158,11 @@ def _change(args: argparse.Namespace, book: ContactBook) -> int:
     except EntryNotFoundError as exc:
         return _fail(str(exc), EXIT_NO_MATCH)
     except ContactError as exc:
-        hint = " Add --allow-unverified to save it anyway." if exc.problem is Problem.UNVERIFIED else ""
+        hint = ""
+        if exc.problem is Problem.UNVERIFIED:
+            hint = " Add --allow-unverified to save it anyway."
+        elif exc.problem is Problem.LETTERS:
+            hint = " Add --allow-letters to save it as read."
         return _fail(f"{exc.message}{hint}", EXIT_USAGE)
     except DuplicateNumberError as exc:
         return _fail(f"{exc} Add --allow-duplicate to save it anyway.", EXIT_USAGE)

@@ -32,8 +32,8 @@ ARTIFACTS = REPO_ROOT / ".artifacts"
 BUNDLE_ENV = "CST_DIRECTORY_BUNDLE"
 DEFAULT_BUNDLE = REPO_ROOT / "dist" / "bundle" / "cst-directory" / "cst-directory"
 WINDOW_NAME = "CST Directory"
-# The 24/7 line is expected first; the Manchester office is the other northern CST number.
-NORTHERN_NUMBERS = frozenset({"0800 980 0668", "0161 792 6666"})
+# A place lists CST's national 24/7 line first, in the north as everywhere; the region's lines follow.
+EXPECTED_NUMBER = "0800 032 3263"
 SCREEN_WIDTH, SCREEN_HEIGHT = 1280, 800
 XVFB_START_TIMEOUT = 30.0
 WINDOW_TIMEOUT = 60.0
@@ -216,14 +216,14 @@ def focus(display: str, window: str) -> None:
 
 
 def read_clipboard(display: str) -> str:
-    """The CLIPBOARD selection's text, polled until it holds a northern number or the time is up."""
+    """The CLIPBOARD selection's text, polled until it holds the expected number or the time is up."""
     text = ""
     deadline = time.monotonic() + CLIPBOARD_TIMEOUT
     while time.monotonic() < deadline:
         result = x_tool(display, "xclip", "-o", "-selection", "clipboard")
         if result.returncode == 0:
             text = result.stdout
-            if text in NORTHERN_NUMBERS:
+            if text == EXPECTED_NUMBER:
                 break
         time.sleep(0.2)
     return text
@@ -249,7 +249,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
-def test_typing_a_place_and_pressing_enter_copies_a_northern_number(display: str, tmp_path: Path,
+def test_typing_a_place_and_pressing_enter_copies_cst_national_line(display: str, tmp_path: Path,
                                                                     app_path: Path,
                                                                     screenshot_path: Path) -> None:
     require_tools("xdotool", "xclip", "import")
@@ -266,9 +266,9 @@ def test_typing_a_place_and_pressing_enter_copies_a_northern_number(display: str
         finally:
             # Also after a failure: the picture shows what the window was doing.
             screenshot_error = screenshot(display, screenshot_path)
-        assert copied in NORTHERN_NUMBERS, (
-            f"After typing 'manchester' and Enter the clipboard held {copied!r}, expected one of "
-            f"{sorted(NORTHERN_NUMBERS)}. Screen: {screenshot_path}. {app.output()}")
+        assert copied == EXPECTED_NUMBER, (
+            f"After typing 'manchester' and Enter the clipboard held {copied!r}, expected "
+            f"{EXPECTED_NUMBER}. Screen: {screenshot_path}. {app.output()}")
         assert still_running, (f"cst-directory exited with {app.process.returncode} after copying; it must "
                                f"keep running. {app.output()}")
 

@@ -68,4 +68,4 @@ def test_escape_closes_about_and_the_search_still_works(qtbot: QtBot, make_windo
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     qtbot.keyClicks(window.search_field, "salford")
     current = window.current_entry()
-    assert current is not None and current.region == "north"
+    assert current is not None and current.id == "cst-emergency-south"

@@ -163,22 +163,24 @@ def test_built_ins_cannot_be_edited_or_deleted(qtbot: QtBot, window: MainWindow)
     assert not window.detail.delete_button.isVisible()
 
 
-def test_favourites_come_first_and_persist(qtbot: QtBot, make_window: WindowFactory) -> None:
+def test_favourites_come_right_after_999_and_persist(qtbot: QtBot, make_window: WindowFactory) -> None:
     window = make_window()
     window.set_query("samaritans")
     qtbot.keyClick(window.search_field, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     window.set_query("")
-    first = window.current_entry()
-    assert first is not None and first.id == "uk-samaritans" and first.favourite
+    # 999 stays first on an empty search; favourites come right after it.
+    shown = window.entries_shown()
+    assert [e.id for e in shown[:2]] == ["uk-emergency-999", "uk-samaritans"] and shown[1].favourite
     window.close()
     again = make_window()
-    assert again.entries_shown()[0].id == "uk-samaritans"
+    assert [e.id for e in again.entries_shown()[:2]] == ["uk-emergency-999", "uk-samaritans"]
 
 
 def test_changes_from_elsewhere_appear_and_keep_search_and_selection(
         qtbot: QtBot, window: MainWindow, make_book: BookFactory) -> None:
     window.set_query("07911")
-    assert window.entries_shown() == []
+    # Nothing matches yet, so only the fallback lines are shown: 999 and CST's national line.
+    assert [e.id for e in window.entries_shown()] == ["uk-emergency-999", "cst-emergency-south"]
     window.set_query("")
     window.set_query("cst")
     window.list_view.setCurrentIndex(window.proxy.index(2, 0))

@@ -34,7 +34,7 @@ from cst_directory.domain.contacts import ContactDraft
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
-from cst_directory.domain.presenting import quoted, region_sentence
+from cst_directory.domain.presenting import fallback_sentence, region_sentence, suggestion_sentence
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.ui.about_dialog import AboutDialog
 from cst_directory.ui.contact_actions import ContactActions
@@ -424,14 +424,20 @@ class MainWindow(QMainWindow):
         result = self.proxy.result
         query = self.proxy.query
         warning = False
-        if query.strip() and not result.rows:
-            text = self.tr("No entry matches %s. Press Escape to clear the search.") % quoted(query)
+        parts: list[str] = []
+        if query.strip() and (result.fallback or not result.rows):
+            # Nothing matched: the rows below are 999 and CST's national line, and the sentence says so.
+            parts += [fallback_sentence(query, self._directory), self.tr("Press Escape to clear the search.")]
             warning = True
-        elif result.region is not None:
-            text = region_sentence(result.region, self._directory)
-            warning = result.unassigned
         else:
-            text = ""
+            if result.suggestion is not None:
+                # What is shown is not what was typed: that must stand out.
+                parts.append(suggestion_sentence(query, result.suggestion))
+                warning = True
+            if result.region is not None:
+                parts.append(region_sentence(result.region, self._directory))
+                warning = warning or result.unassigned
+        text = " ".join(parts)
         self.notice.setProperty("warning", warning)
         self.notice.style().polish(self.notice)
         self.notice.setText(text)
