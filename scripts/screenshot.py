@@ -149,9 +149,15 @@ def resize(display: str, window: str, size: tuple[int, int]) -> str:
 
 
 def take(app_command: Path, query: str, output: Path, *, screen: str, settle: float,
-         steps: Sequence[str] = (), capture: str = WINDOW_NAME, size: tuple[int, int] | None = None) -> None:
+         steps: Sequence[str] = (), capture: str = WINDOW_NAME, size: tuple[int, int] | None = None,
+         contacts: Path | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="cst-screenshot-") as scratch:
         tmp = Path(scratch)
+        if contacts is not None:
+            # A copy, so that whatever the app does to a damaged file never touches the one given.
+            (tmp / "home").mkdir(mode=0o700)
+            shutil.copyfile(contacts, tmp / "home" / "contacts.db")
+            (tmp / "home" / "contacts.db").chmod(0o600)
         runtime = tmp / "runtime"
         runtime.mkdir(mode=0o700)
         with xvfb(screen, tmp / "xvfb.log") as display:
@@ -202,6 +208,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="resize the main window to this before capturing (it keeps its minimum size)")
     parser.add_argument("--capture", default=WINDOW_NAME,
                         help="title of the window to capture (default: the main window)")
+    parser.add_argument("--contacts", type=Path, metavar="FILE",
+                        help="start with a copy of FILE as the contacts file (e.g. a damaged one)")
     args = parser.parse_args(argv)
 
     missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]
@@ -214,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         take(args.app, args.query, args.output, screen=args.screen, settle=args.settle, steps=args.step,
-             capture=args.capture, size=args.size)
+             capture=args.capture, size=args.size, contacts=args.contacts)
     except (ScreenshotError, OSError, subprocess.SubprocessError) as exc:
         print(f"screenshot: {exc}", file=sys.stderr)
         return 1
