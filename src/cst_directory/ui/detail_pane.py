@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import long_date
+
+
+class _TallScrollArea(QScrollArea):
+    """A scroll area that scrolls only up and down: it is never narrower than what it holds needs."""
+
+    def minimumSizeHint(self) -> QSize:
+        held = self.widget()
+        least = super().minimumSizeHint()
+        if held is None:
+            return least
+        width = held.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(least.width(), width + 2 * self.frameWidth()), least.height())
 
 
 class DetailPane(QFrame):
@@ -44,9 +64,12 @@ class DetailPane(QFrame):
         self.region_label = QLabel()
         self.badges_label = QLabel()
         self.notes_label = QLabel()
-        self.notes_label.setWordWrap(True)
         self.source_label = QLabel()
-        self.source_label.setWordWrap(True)
+        # Every line but the number wraps, so that a long badge or region widens nothing: the pane keeps
+        # the width the list leaves it, and scrolls when the window is too short for all of it.
+        for label in (self.international_label, self.region_label, self.badges_label, self.notes_label,
+                      self.source_label):
+            label.setWordWrap(True)
         self.source_label.setObjectName("sourceLabel")
         for label in (self.international_label, self.region_label, self.notes_label, self.source_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -73,7 +96,7 @@ class DetailPane(QFrame):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.favourite_button = QPushButton(self.tr("☆ Favourite"))
-        self.favourite_button.setToolTip(self.tr("Favourites are listed first (Ctrl+B)"))
+        self.favourite_button.setToolTip(self.tr("Favourites are listed right after 999 (Ctrl+B)"))
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.delete_button = QPushButton(self.tr("Delete"))
         self.favourite_button.clicked.connect(self.favourite_requested)
@@ -88,7 +111,18 @@ class DetailPane(QFrame):
         return buttons, own_buttons
 
     def _lay_out(self, buttons: QHBoxLayout, own_buttons: QHBoxLayout) -> None:
-        layout = QVBoxLayout(self)
+        # In a scroll area, a window too short for everything shows the top (name and number) whole and
+        # scrolls to the rest, where a plain layout would squeeze the labels over each other.
+        content = QWidget()
+        self.scroll_area = _TallScrollArea()
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll_area)
+        layout = QVBoxLayout(content)
         for widget in (self.name_label, self.number_label, self.international_label, self.region_label,
                        self.badges_label):
             layout.addWidget(widget)
@@ -122,6 +156,7 @@ class DetailPane(QFrame):
             for label in self.text_labels():
                 label.clear()
             self.copy_international_button.setEnabled(False)
+            self.scroll_area.updateGeometry()
             return
         number = entry.number
         self.name_label.setText(entry.name)
@@ -149,6 +184,8 @@ class DetailPane(QFrame):
             self.source_label.setText(template % (entry.source, long_date(entry.as_of or "")))
         else:
             self.source_label.setText(self.tr("Your own contact"))
+        # The scroll area is not in the labels' layout: tell the window its least width may have changed.
+        self.scroll_area.updateGeometry()
 
     def _copy(self) -> None:
         if self._entry is not None:
