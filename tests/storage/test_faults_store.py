@@ -348,6 +348,8 @@ def test_a_link_pipe_folder_or_device_in_place_of_the_contacts_files(
     assert "Traceback" not in lookup.stderr + change.stderr
     assert change.returncode == 3, change.stderr
     assert len(change.stderr.strip().splitlines()) == 1
+    assert change.stderr.startswith("cstdir: Your contacts file"), change.stderr
+    assert lookup.stderr.startswith("cstdir: Your contacts file"), lookup.stderr
     assert (outside.read_bytes(), stat.S_IMODE(outside.stat().st_mode)) == before
     assert not outside.with_name("nothing-here").exists()
     assert planted.is_symlink() or not planted.is_file()

@@ -43,6 +43,10 @@ class UnsafeFileError(OSError):
         self.path = path
         self.kind = kind
 
+    def __str__(self) -> str:
+        # The sentence alone: OSError's "[Errno 22]" means nothing to the person reading it.
+        return str(self.strerror)
+
 
 def kind_of(path: Path) -> FileKind:
     """What is at path, without following a link."""
