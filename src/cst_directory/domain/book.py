@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -15,6 +16,20 @@ class DuplicateNumberError(ValueError):
     def __init__(self, existing: Entry) -> None:
         super().__init__(f"{existing.number.display} is already in the directory as “{existing.name}”.")
         self.existing = existing
+
+
+@dataclass(frozen=True, slots=True)
+class BookChanges:
+    """What changed in the stored contacts since the book last looked, as entries rather than a reload."""
+
+    changed: tuple[Entry, ...] = ()
+    """Contacts added or edited, and entries (built-in ones too) whose favourite mark changed, as they
+    now are."""
+    removed: tuple[str, ...] = ()
+    """Ids of contacts that are no longer stored (or can no longer be read)."""
+    reload: bool = False
+    """Too much changed to say as changes (the file was replaced, or could not be read): read entries()
+    again instead."""
 
 
 class ContactBook(Protocol):
@@ -45,7 +60,16 @@ class ContactBook(Protocol):
     def restore(self, entry: Entry) -> Entry:
         """Put back a removed contact under its old id."""
 
-    def set_favourite(self, entry_id: str, favourite: bool) -> None: ...
+    def set_favourite(self, entry_id: str, favourite: bool) -> Entry:
+        """Mark or unmark an entry as a favourite and return it as it now is."""
+
+    def find(self, entry_id: str) -> Entry:
+        """One entry by id, without reading the others; EntryNotFoundError if there is none."""
 
     def has_changed(self) -> bool:
         """True once after another window or process changed the stored contacts."""
+
+    def changes(self) -> BookChanges | None:
+        """What another window or process changed since the last call (this book's own changes may be
+        among them: applying a change twice is harmless), or None if nothing did. Cheap when nothing
+        changed, and proportional to what changed otherwise, never to the whole store."""

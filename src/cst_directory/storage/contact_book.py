@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cst_directory.domain.book import DuplicateNumberError
+from cst_directory.domain.book import BookChanges, DuplicateNumberError
 from cst_directory.domain.contacts import (
     ContactDraft,
     ValidContact,
@@ -110,15 +110,19 @@ class StoredContactBook:
         contact = ValidContact(name=entry.name, number=entry.number, region=entry.region, notes=entry.notes)
         return self._store.add(contact, entry_id=entry.id, favourite=entry.favourite)
 
-    def set_favourite(self, entry_id: str, favourite: bool) -> None:
-        self.find(entry_id)
+    def set_favourite(self, entry_id: str, favourite: bool) -> Entry:
+        entry = self.find(entry_id)
         self._store.set_favourite(entry_id, favourite)
+        return entry.with_favourite(favourite)
 
     def has_changed(self) -> bool:
         version = self._store.data_version()
         changed = version != self._seen_version
         self._seen_version = version
         return changed
+
+    def changes(self) -> BookChanges | None:
+        return BookChanges(reload=True) if self.has_changed() else None
 
     def close(self) -> None:
         self._store.close()
@@ -180,8 +184,17 @@ class BuiltinOnlyBook:
     def restore(self, entry: Entry) -> Entry:
         raise self.reason
 
-    def set_favourite(self, entry_id: str, favourite: bool) -> None:
+    def set_favourite(self, entry_id: str, favourite: bool) -> Entry:
         raise self.reason
+
+    def find(self, entry_id: str) -> Entry:
+        for entry in self._directory.entries:
+            if entry.id == entry_id:
+                return entry
+        raise EntryNotFoundError(entry_id)
 
     def has_changed(self) -> bool:
         return False
+
+    def changes(self) -> BookChanges | None:
+        return None
