@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import sys
 import unicodedata
 
@@ -17,6 +18,7 @@ from cst_directory.domain.phone import (
     Problem,
     format_as_you_type,
     keypad_digits,
+    number_from_forms,
     parse_number,
     query_digits,
 )
@@ -451,3 +453,71 @@ def test_allowing_letters_is_the_same_as_typing_their_keypad_digits(text: str) -
     else:
         assert allowed == outcome(keypad_digits(text))
         assert outcome(keypad_digits(text)) is not Problem.LETTERS
+
+
+# --- numbers rebuilt from their recorded forms ----------------------------------------------------
+
+
+def _forms(number: PhoneNumber) -> tuple[str, str | None, str | None]:
+    return number.display, number.international, None if number.is_short else number.tel_uri
+
+
+@pytest.mark.parametrize("text", ["0208 457 9999", "0161 792 6666", "0800 789 321", "01624 612345",
+                                  "07911 123456", "999", "112", "116 123", "101"])
+def test_forms_of_a_parsed_number_give_it_back(text: str) -> None:
+    number = parse_number(text)
+    assert number_from_forms(text, *_forms(number)) == number
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.sampled_from(["FIXED_LINE", "MOBILE", "TOLL_FREE", "PREMIUM_RATE", "SHARED_COST", "VOIP",
+                        "PERSONAL_NUMBER", "PAGER", "UAN", "VOICEMAIL"]),
+       st.sampled_from(["GB", "IM", "JE", "GG"]))
+def test_forms_of_every_kind_of_uk_number_give_it_back(kind: str, region: str) -> None:
+    example = phonenumbers.example_number_for_type(region, getattr(phonenumbers.PhoneNumberType, kind))
+    if example is None:
+        return
+    written = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+    number = parse_number(written)
+    assert number_from_forms(written, *_forms(number)) == number
+
+
+@pytest.mark.parametrize(
+    ("written", "display", "international", "tel_uri"),
+    [
+        # A form with other digits than the number written: shown one way, dialled another.
+        ("0161 792 6666", "0161 792 6667", "+44 161 792 6666", "tel:+44-161-792-6666"),
+        ("0161 792 6666", "0161 792 6666", "+44 161 792 6667", "tel:+44-161-792-6666"),
+        ("0161 792 6666", "0161 792 6666", "+44 161 792 6666", "tel:+44-161-792-6667"),
+        ("0161 792 6666", "0161 792 6666", "+33 161 792 6666", "tel:+33-161-792-6666"),
+        ("999", "998", None, None),
+        # Anything but digits and spaces in the number or how it is shown.
+        ("0161 792 6666", "0161\u202e792 6666", "+44 161 792 6666", "tel:+44-161-792-6666"),
+        ("+44 161 792 6666", "0161 792 6666", "+44 161 792 6666", "tel:+44-161-792-6666"),
+        ("0161 792 6666 x12", "0161 792 6666 x12", "+44 161 792 6666 x12", "tel:+44-161-792-6666;ext=12"),
+        ("٩٩٩", "٩٩٩", None, None),
+        ("", "", None, None),
+        # A full number without its other forms, and a short code with them.
+        ("0161 792 6666", "0161 792 6666", None, None),
+        ("0161 792 6666", "0161 792 6666", "+44 161 792 6666", None),
+        ("999", "999", "+44 999", "tel:+44-999"),
+        # Not a UK number in national form, or too long for a short code.
+        ("00 33 1 42 68 53 00", "00 33 1 42 68 53 00", "+33 1 42 68 53 00", "tel:+33-1-42-68-53-00"),
+        ("1617926666", "1617926666", None, None),
+    ],
+)
+def test_forms_that_do_not_hold_the_written_digits_give_nothing(
+        written: str, display: str, international: str | None, tel_uri: str | None) -> None:
+    assert number_from_forms(written, display, international, tel_uri) is None
+
+
+def test_forms_of_a_number_never_need_phonenumbers() -> None:
+    code = ("import sys\n"
+            "from cst_directory.domain.phone import number_from_forms\n"
+            "assert number_from_forms('0161 792 6666', '0161 792 6666', '+44 161 792 6666', "
+            "'tel:+44-161-792-6666') is not None\n"
+            "assert number_from_forms('999', '999') is not None\n"
+            "assert 'phonenumbers' not in sys.modules, 'phonenumbers was imported'\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode == 0, done.stderr

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Role
+from cst_directory.domain.phone import number_from_forms, parse_number
 from cst_directory.storage.directory_file import DATA_FILE, DirectoryDataError, load_directory
 from cst_directory.storage.paths import HOME_ENV, DataDirError, data_home
 from cst_directory.storage.resources import RESOURCES_ENV, resources_dir
@@ -82,6 +89,85 @@ def test_roles_follow_the_data_file_not_the_ids(data_copy: Path, shipped_text: s
     roles = {e.id: e.role for e in directory.entries}
     assert roles["cst-emergency-spare"] is Role.NATIONAL_LINE
     assert roles["cst-emergency-south"] is None
+
+
+# --- the forms recorded for each number ----------------------------------------------------------
+
+
+def _written_numbers(raw: dict[str, Any]) -> list[str]:
+    return [text for entry in raw["entries"] for text in (entry["number"], *entry.get("also_dial", []))]
+
+
+def _forms_line(text: str) -> str:
+    """The [forms] line the data file needs for a number, as phonenumbers reads it today."""
+    number = parse_number(text)
+    if number.is_short:
+        return f'"{text}" = {{ display = "{number.display}" }}'
+    return (f'"{text}" = {{ display = "{number.display}", international = "{number.international}", '
+            f'tel_uri = "{number.tel_uri}" }}')
+
+
+def test_every_number_written_has_the_forms_phonenumbers_gives_it(shipped_text: str) -> None:
+    raw = tomllib.loads(shipped_text)
+    forms = raw["forms"]
+    for text in _written_numbers(raw):
+        # parse_number refuses anything that is not a valid number in use: this is the built-in numbers'
+        # check now that loading the file no longer parses them.
+        parsed = parse_number(text)
+        recorded = forms.get(text)
+        assert isinstance(recorded, dict), f"{text!r} has no forms: add to [forms]: {_forms_line(text)}"
+        rebuilt = number_from_forms(text, recorded["display"], recorded.get("international"),
+                                    recorded.get("tel_uri"))
+        assert rebuilt == parsed, f"the forms of {text!r} are not phonenumbers' now: {_forms_line(text)}"
+
+
+def test_no_forms_are_kept_for_numbers_no_longer_written(shipped_text: str) -> None:
+    raw = tomllib.loads(shipped_text)
+    assert set(raw["forms"]) == set(_written_numbers(raw))
+
+
+def test_the_shipped_file_loads_without_phonenumbers() -> None:
+    # What start-up saves: phonenumbers and its metadata are imported only when a number must be parsed.
+    code = ("import sys\n"
+            "from cst_directory.storage.directory_file import load_directory\n"
+            "from cst_directory.storage.resources import resources_dir\n"
+            "load_directory(resources_dir())\n"
+            "assert 'phonenumbers' not in sys.modules, 'phonenumbers was imported'\n")
+    env = {k: v for k, v in os.environ.items() if k != RESOURCES_ENV}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          check=False, env=env)
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_shipped_file_loads_the_same_with_and_without_its_forms(
+        data_copy: Path, shipped_text: str, directory: BuiltinDirectory) -> None:
+    (data_copy / DATA_FILE).write_text(shipped_text.split("\n[forms]\n", 1)[0], encoding="utf-8")
+    assert load_directory(data_copy) == directory
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # Forms showing another number than the one written: the number written wins.
+        ('display = "0161 792 6666"', 'display = "0161 792 6667"'),
+        ('tel_uri = "tel:+44-161-792-6666"', 'tel_uri = "tel:+44-161-792-6667"'),
+        ('"999" = { display = "999" }', '"999" = { display = "998" }'),
+        # Forms of the wrong kind of value, or no forms table at all.
+        ('"101" = { display = "101" }', '"101" = { display = 101 }'),
+        ('"101" = { display = "101" }', '"101" = "101"'),
+        ("\n[forms]\n", "\n[unused]\n"),
+    ],
+)
+def test_forms_that_do_not_hold_the_number_written_are_not_used(
+        data_copy: Path, shipped_text: str, directory: BuiltinDirectory, old: str, new: str) -> None:
+    _write_changed(data_copy, shipped_text, old, new)
+    assert load_directory(data_copy).entries == directory.entries
+
+
+def test_a_number_changed_without_its_forms_is_shown_as_changed(data_copy: Path, shipped_text: str) -> None:
+    _write_changed(data_copy, shipped_text, 'number = "0161 792 6666"', 'number = "0161 792 6667"')
+    entry = next(e for e in load_directory(data_copy).entries if e.id == "cst-office-north")
+    assert entry.number == parse_number("0161 792 6667")
 
 
 # --- damaged copies -------------------------------------------------------------------------------

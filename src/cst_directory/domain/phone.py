@@ -1,15 +1,22 @@
-"""Phone numbers: parsing, validation and every form the app shows or dials, all through phonenumbers."""
+"""Phone numbers: parsing, validation and every form the app shows or dials, all through phonenumbers.
+
+phonenumbers is imported by the functions that parse or format, not at the top: with its metadata it takes
+longer to import than the rest of the domain and storage layers together, and the window's first paint and
+`cstdir lookup` need not parse any number, since built-in and stored numbers come with their forms.
+"""
 
 from __future__ import annotations
 
 import enum
 import re
 from dataclasses import dataclass
-
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult, shortnumberinfo
+from typing import TYPE_CHECKING
 
 from cst_directory.domain.text import ascii_digits, has_bidi_controls
+
+if TYPE_CHECKING:
+    import phonenumbers
+    from phonenumbers import NumberParseException
 
 HOME_REGION = "GB"
 HOME_COUNTRY_CODE = 44
@@ -95,6 +102,8 @@ def keypad_digits(text: str) -> str:
     """Text with the letters of its number turned into their phone-keypad digits ("0800 CALL CST" ->
     "0800 2255 278"); a label before the number, an extension after it and anything else are left as
     they are."""
+    import phonenumbers  # Lazy: see the module docstring.
+
     raw = ascii_digits(text)
     body, extension = _split_number(raw)
     prefix = raw[: len(raw) - len(body) - len(extension)]
@@ -134,6 +143,9 @@ def _parse_letters(raw: str, body: str, allow_unverified: bool, allow_letters: b
 
 
 def _parse_digits(raw: str, allow_unverified: bool) -> PhoneNumber:
+    import phonenumbers  # Lazy: see the module docstring.
+    from phonenumbers import NumberParseException
+
     short = _parse_short_code(raw)
     if short is not None:
         return short
@@ -150,6 +162,9 @@ def _parse_short_code(raw: str) -> PhoneNumber | None:
     digits = "".join(ch for ch in raw if ch in _ASCII_DIGITS)
     if len(digits) > MAX_SHORT_CODE_DIGITS or digits.startswith("0"):
         return None
+    import phonenumbers  # Lazy: see the module docstring.
+    from phonenumbers import NumberParseException, shortnumberinfo
+
     try:
         parsed = phonenumbers.parse(digits, HOME_REGION)
     except NumberParseException:
@@ -159,6 +174,10 @@ def _parse_short_code(raw: str) -> PhoneNumber | None:
         return None
     # 116 numbers are the EU's harmonised helplines, always written in two groups of three.
     display = f"{digits[:3]} {digits[3:]}" if len(digits) == 6 and digits.startswith("116") else digits
+    return _short_code(digits, display)
+
+
+def _short_code(digits: str, display: str) -> PhoneNumber:
     return PhoneNumber(
         display=display,
         international=None,
@@ -173,7 +192,34 @@ def _parse_short_code(raw: str) -> PhoneNumber | None:
     )
 
 
+def number_from_forms(written: str, display: str, international: str | None = None,
+                      tel_uri: str | None = None) -> PhoneNumber | None:
+    """A valid number rebuilt from the forms parse_number gave it, without loading phonenumbers again:
+    written is a UK number in national form or a short code (digits and spaces only), display how it is
+    shown, and international and tel_uri its other forms (neither for a short code). None unless every
+    form holds exactly the written digits, so that no form can show one number while another is dialled;
+    whether the number is valid at all is for whoever recorded the forms to have checked."""
+    digits = written.replace(" ", "")
+    if not (digits and all(ch in _ASCII_DIGITS for ch in digits) and display.replace(" ", "") == digits):
+        return None
+    if international is None and tel_uri is None:
+        if len(digits) > MAX_SHORT_CODE_DIGITS or digits.startswith("0"):
+            return None
+        return _short_code(digits, display)
+    if international is None or tel_uri is None or not digits.startswith("0") or digits.startswith("00"):
+        return None
+    national = digits[1:]
+    full = f"{HOME_COUNTRY_CODE}{national}"
+    if not (international.startswith("+") and international[1:].replace(" ", "") == full
+            and tel_uri.startswith("tel:+") and tel_uri[5:].replace("-", "") == full):
+        return None
+    return PhoneNumber(display=display, international=international, e164=f"+{full}", dial=digits,
+                       tel_uri=tel_uri, is_short=False, verified=True, extension=None, search_digits=national)
+
+
 def _parse_error(exc: NumberParseException) -> NumberError:
+    from phonenumbers import NumberParseException  # Lazy: see the module docstring.
+
     kind = exc.error_type
     if kind == NumberParseException.INVALID_COUNTRY_CODE:
         return NumberError(Problem.NOT_VALID_IN_COUNTRY,
@@ -187,6 +233,9 @@ def _parse_error(exc: NumberParseException) -> NumberError:
 
 
 def _full_number(parsed: phonenumbers.PhoneNumber, allow_unverified: bool) -> PhoneNumber:
+    import phonenumbers  # Lazy: see the module docstring.
+    from phonenumbers import PhoneNumberFormat, ValidationResult
+
     verified = phonenumbers.is_valid_number(parsed)
     if not verified:
         reason = phonenumbers.is_possible_number_with_reason(parsed)
@@ -248,6 +297,8 @@ def format_as_you_type(text: str) -> str:
     digits = "".join(ch for ch in typed if ch in _ASCII_DIGITS or ch == "+")
     if not digits:
         return text
+    import phonenumbers  # Lazy: see the module docstring.
+
     formatter = phonenumbers.AsYouTypeFormatter(HOME_REGION)
     formatted = text
     for ch in digits:

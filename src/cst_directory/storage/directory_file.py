@@ -10,7 +10,7 @@ from typing import Any
 
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Category, Entry, Role, make_entry
-from cst_directory.domain.phone import NumberError, parse_number
+from cst_directory.domain.phone import NumberError, PhoneNumber, number_from_forms, parse_number
 from cst_directory.domain.regions import UNASSIGNED, Coverage, Region
 
 DATA_FILE = "directory.toml"
@@ -62,7 +62,8 @@ def _parse(raw: dict[str, Any]) -> BuiltinDirectory:
     cover_raw = _table(raw, "coverage")
     coverage = {region_id: _coverage(_table(cover_raw, region_id))
                 for region_id in (*sorted(region_ids), UNASSIGNED)}
-    entries = tuple(_entry(e, region_ids) for e in _table_list(raw, "entries"))
+    forms = raw.get("forms", {})
+    entries = tuple(_entry(e, region_ids, forms) for e in _table_list(raw, "entries"))
     ids = [e.id for e in entries]
     duplicated = {i for i in ids if ids.count(i) > 1}
     if duplicated:
@@ -105,7 +106,7 @@ def _coverage(raw: dict[str, Any]) -> Coverage:
     )
 
 
-def _entry(raw: dict[str, Any], region_ids: set[str]) -> Entry:
+def _entry(raw: dict[str, Any], region_ids: set[str], forms: object) -> Entry:
     entry_id = _text(raw, "id")
     category = _text(raw, "category")
     if category not in _BUILTIN_CATEGORIES:
@@ -113,10 +114,7 @@ def _entry(raw: dict[str, Any], region_ids: set[str]) -> Entry:
     region = raw.get("region")
     if region is not None and region not in region_ids:
         raise ValueError(f"entry {entry_id!r} names unknown region {region!r}")
-    try:
-        number = parse_number(_text(raw, "number"))
-    except NumberError as exc:
-        raise ValueError(f"entry {entry_id!r} has a bad number: {exc.message}") from None
+    number = _number(_text(raw, "number"), forms, f"entry {entry_id!r} has a bad number")
     return make_entry(
         id=entry_id,
         name=_text(raw, "name"),
@@ -129,19 +127,33 @@ def _entry(raw: dict[str, Any], region_ids: set[str]) -> Entry:
         as_of=_date(raw, "as_of"),
         availability=raw.get("availability"),
         cost=raw.get("cost"),
-        also_dial=tuple(_also_dial(raw, entry_id)),
+        also_dial=tuple(_number(text, forms, f"entry {entry_id!r} has a bad also_dial number").dial
+                        for text in _texts(raw, "also_dial")),
         check_at=_optional_text(raw, "check_at"),
     )
 
 
-def _also_dial(raw: dict[str, Any], entry_id: str) -> list[str]:
-    dialled = []
-    for text in _texts(raw, "also_dial"):
-        try:
-            dialled.append(parse_number(text).dial)
-        except NumberError as exc:
-            raise ValueError(f"entry {entry_id!r} has a bad also_dial number: {exc.message}") from None
-    return dialled
+def _number(text: str, forms: object, refusal: str) -> PhoneNumber:
+    """The number as the file's forms table records it or, when the table has no forms for it or they do
+    not hold its digits, as parse_number reads it: a number changed without its forms is still right."""
+    recorded = _recorded(text, forms)
+    if recorded is not None:
+        return recorded
+    try:
+        return parse_number(text)
+    except NumberError as exc:
+        raise ValueError(f"{refusal}: {exc.message}") from None
+
+
+def _recorded(text: str, forms: object) -> PhoneNumber | None:
+    shown = forms.get(text) if isinstance(forms, dict) else None
+    if not isinstance(shown, dict):
+        return None
+    display, international, tel_uri = shown.get("display"), shown.get("international"), shown.get("tel_uri")
+    if not (isinstance(display, str) and isinstance(international, str | None)
+            and isinstance(tel_uri, str | None)):
+        return None
+    return number_from_forms(text, display, international, tel_uri)
 
 
 def _optional_text(raw: dict[str, Any], key: str) -> str | None:
