@@ -382,9 +382,17 @@ def test_a_version_0_file_with_no_tables_is_migrated_without_a_backup(open_store
     store.add(contact("Ann"))
 
 
-def _with_version_2(monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+NEXT = SCHEMA_VERSION + 1
+
+
+def _with_next_version(monkeypatch: pytest.MonkeyPatch, step: str, new_column: str) -> None:
+    """A version after this one, whose migration is step and whose contacts table gains new_column."""
+    layouts = dict(contact_store._LAYOUTS)
+    current = layouts[SCHEMA_VERSION]
+    layouts[NEXT] = {**current, "contacts": current["contacts"] | {new_column}}
     monkeypatch.setattr(contact_store, "_MIGRATIONS", (*contact_store._MIGRATIONS, step))
-    monkeypatch.setattr(contact_store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(contact_store, "_LAYOUTS", layouts)
+    monkeypatch.setattr(contact_store, "SCHEMA_VERSION", NEXT)
 
 
 def test_migrating_a_file_with_data_takes_a_private_backup_first(
@@ -396,20 +404,20 @@ def test_migrating_a_file_with_data_takes_a_private_backup_first(
     old.close()
     old_rows = stored_rows(tmp_path)
 
-    _with_version_2(monkeypatch, "ALTER TABLE contacts ADD COLUMN x TEXT")
+    _with_next_version(monkeypatch, "ALTER TABLE contacts ADD COLUMN x TEXT", "x")
     store = open_store(clock=lambda: FIXED_NOW)
 
     assert store.backup is not None
-    assert store.backup.name == f"{STORE_FILE}.before-v2-20250102T030405"
-    assert "before-v2-" in store.backup.name
+    assert store.backup.name == f"{STORE_FILE}.before-v{NEXT}-20250102T030405"
+    assert f"before-v{NEXT}-" in store.backup.name
     assert mode_of(store.backup) == 0o600
     with closing(sqlite3.connect(store.backup)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        assert conn.execute("PRAGMA user_version").fetchone() == (1,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert (conn.execute("SELECT * FROM contacts ORDER BY id").fetchall()
                 + conn.execute("SELECT 'favourite', entry_id FROM favourites").fetchall()) == old_rows
 
-    assert query(tmp_path, "PRAGMA user_version") == [(2,)]
+    assert query(tmp_path, "PRAGMA user_version") == [(NEXT,)]
     assert "x" in [row[1] for row in query(tmp_path, "PRAGMA table_info(contacts)")]
     assert store.contacts() == [ann.with_favourite(True)]
     assert store.favourites() == {ann.id}
@@ -422,11 +430,12 @@ def test_a_failed_migration_leaves_the_file_at_its_old_version(
     old.close()
     old_rows = stored_rows(tmp_path)
 
-    _with_version_2(monkeypatch, "ALTER TABLE contacts ADD COLUMN y TEXT; ALTER TABLE no_such_table ADD z")
+    _with_next_version(monkeypatch, "ALTER TABLE contacts ADD COLUMN y TEXT; ALTER TABLE no_such_table ADD z",
+                       "y")
     with pytest.raises(StorageError) as caught:
         open_store()
     assert caught.value.problem is StorageProblem.UNRECOVERABLE
-    assert query(tmp_path, "PRAGMA user_version") == [(1,)]
+    assert query(tmp_path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert "y" not in [row[1] for row in query(tmp_path, "PRAGMA table_info(contacts)")]
     assert stored_rows(tmp_path) == old_rows
 

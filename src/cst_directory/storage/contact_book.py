@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from cst_directory.domain.book import BookChanges, DuplicateNumberError
@@ -17,6 +18,10 @@ from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError, StorageError
 from cst_directory.storage.contact_store import ContactStore, DuplicateContactError
 
+# Beyond this many entries changed at once (an import in another window), reading everything again costs
+# no more than reading each change, and the list is rebuilt in one step.
+RELOAD_ABOVE = 1000
+
 
 class StoredContactBook:
     """Implements domain.book.ContactBook over a ContactStore. Reading never fails: whatever the file
@@ -28,6 +33,7 @@ class StoredContactBook:
         self._store = store
         self._read_failure: str | None = None
         self._seen_version = self._data_version_or(0)
+        self._seen_change = 0
 
     @property
     def moved_aside(self) -> Path | None:
@@ -58,6 +64,8 @@ class StoredContactBook:
 
     def entries(self) -> tuple[Entry, ...]:
         try:
+            # Taken first: a change written while the rest is read is then reported again, never missed.
+            self._seen_change = self._store.latest_change()
             favourites = self._store.favourites()
             contacts = self._store.contacts()
         except StorageError as exc:
@@ -72,7 +80,7 @@ class StoredContactBook:
     def find(self, entry_id: str) -> Entry:
         builtin = self._builtins.get(entry_id)
         if builtin is not None:
-            return builtin.with_favourite(entry_id in self._store.favourites())
+            return builtin.with_favourite(self._store.is_favourite(entry_id))
         found = self._store.find(entry_id)
         if found is None:
             raise EntryNotFoundError(entry_id)
@@ -122,7 +130,42 @@ class StoredContactBook:
         return changed
 
     def changes(self) -> BookChanges | None:
-        return BookChanges(reload=True) if self.has_changed() else None
+        if not self.has_changed():
+            return None
+        try:
+            found = self._store.changes_since(self._seen_change)
+        except StorageError:
+            # entries() says what went wrong, and still gives the built-in numbers.
+            return BookChanges(reload=True)
+        if found is None or len(found.ids) > RELOAD_ABOVE:
+            return BookChanges(reload=True)
+        self._seen_change = found.latest
+        if not found.ids:
+            return None
+        contacts = {entry.id: entry for entry in found.contacts}
+        changed: list[Entry] = []
+        removed: list[str] = []
+        for entry_id in found.ids:
+            builtin = self._builtins.get(entry_id)
+            if builtin is not None:
+                changed.append(builtin.with_favourite(entry_id in found.favourites))
+            elif entry_id in contacts:
+                changed.append(contacts[entry_id])
+            else:
+                removed.append(entry_id)
+        return BookChanges(changed=tuple(changed), removed=tuple(removed))
+
+    def add_many(self, contacts: Sequence[ValidContact], *, allow_duplicates: bool = False
+                 ) -> tuple[Entry, ...]:
+        """Store many validated contacts in one transaction: all of them or, if one is refused, none.
+        DuplicateNumberError names the first number already in the directory, unless allow_duplicates."""
+        if not allow_duplicates:
+            for contact in contacts:
+                self._refuse_builtin_duplicate(contact)
+        try:
+            return tuple(self._store.add_many(contacts, refuse_duplicates=not allow_duplicates))
+        except DuplicateContactError as exc:
+            raise DuplicateNumberError(exc.existing) from None
 
     def close(self) -> None:
         self._store.close()

@@ -1,7 +1,17 @@
-"""Stored contact rows read back as entries. Any program can write to the file, so every field is
-checked: a row that cannot be read is skipped (and counted by the caller), never a reason to fail."""
+"""Stored contact rows read back as entries, and the forms written beside each number so that reading
+never parses it again.
+
+Any program can write to the file, so every field is checked: a row that cannot be read is skipped (and
+counted by the caller), never a reason to fail. The stored forms (display, international, dial...) are
+used only when a checksum over them and the row's own columns matches; a row that another program
+changed has its number parsed again, so an edit of the file does not make a row show one number and dial
+another.
+"""
 
 from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
 
 from cst_directory.domain.contacts import REGION_IDS, ValidContact
 from cst_directory.domain.entries import Category, Entry, make_entry
@@ -15,6 +25,9 @@ from cst_directory.domain.phone import (
 from cst_directory.domain.text import ascii_digits, neutralise_bidi
 
 ROW_COLUMNS = ("id", "name", "number", "extension", "verified", "region", "notes")
+# What display and search need, worked out with phonenumbers and fold() when the contact is written.
+FORM_COLUMNS = ("display", "international", "dial", "tel_uri", "is_short", "search_digits", "search_text",
+                "sort_name", "forms_key")
 
 
 def select_columns() -> str:
@@ -22,9 +35,52 @@ def select_columns() -> str:
     return ", ".join(f"{c}, typeof({c})" for c in ROW_COLUMNS)
 
 
+def plain_columns() -> str:
+    """The SELECT list for plain_row_to_entry: the row's own columns, its stored forms, and the text its
+    checksum is taken over, joined by SQLite rather than in Python for every row."""
+    joined = " || char(31) || ".join(f"IFNULL({column}, char(0))" for column in _CHECKED_COLUMNS)
+    return ", ".join((*ROW_COLUMNS, *FORM_COLUMNS, joined))
+
+
+def readable_row_filter() -> str:
+    """A WHERE clause keeping the rows whose own columns have the storage classes this version writes;
+    the others are read one field at a time by row_to_entry."""
+    return ("typeof(id) = 'text' AND typeof(name) = 'text' AND typeof(number) = 'text'"
+            " AND typeof(extension) IN ('text', 'null') AND typeof(region) IN ('text', 'null')"
+            " AND typeof(notes) = 'text'")
+
+
+# What the checksum covers: the row's own columns that display and search depend on, then its forms.
+_CHECKED_COLUMNS = ("name", "number", "extension", "verified", "notes", *FORM_COLUMNS[:-1])
+
+
 def stored_number(contact: ValidContact) -> str:
-    number = contact.number
+    return stored_number_of(contact.number)
+
+
+def stored_number_of(number: PhoneNumber) -> str:
     return number.e164 if number.e164 is not None else number.dial
+
+
+def stored_forms(entry: Entry) -> tuple[object, ...]:
+    """The FORM_COLUMNS values for a contact about to be written."""
+    number = entry.number
+    forms = (number.display, number.international, number.dial, number.tel_uri, int(number.is_short),
+             number.search_digits, entry.search_text, entry.sort_name)
+    own = (entry.name, stored_number_of(number), number.extension, int(number.verified), entry.notes)
+    return (*forms, forms_key(own, forms))
+
+
+def forms_key(own: Sequence[object], forms: Sequence[object]) -> int:
+    """A checksum of a row's own columns and its stored forms together (_CHECKED_COLUMNS, joined as SQLite
+    joins them). The forms are used only when it matches: a row changed in any way by another program (its
+    number, its name, or a form alone) is worked out again from its number, so what is shown is always
+    what the number dials."""
+    return _checksum("\x1f".join("\x00" if value is None else str(value) for value in (*own, *forms)))
+
+
+def _checksum(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
 
 
 def make_personal(entry_id: str, contact: ValidContact, favourite: bool) -> Entry:
@@ -32,9 +88,43 @@ def make_personal(entry_id: str, contact: ValidContact, favourite: bool) -> Entr
                       number=contact.number, builtin=False, notes=contact.notes, favourite=favourite)
 
 
+def plain_row_to_entry(row: Sequence[object], favourites: set[str]) -> Entry | None:
+    """The contact a row of plain_columns() holds, from its stored forms when their checksum matches, or
+    None if the row cannot be read. The row's own columns are already known to be text (see
+    readable_row_filter)."""
+    entry_id, name, number, extension, verified_value, region, notes = row[:7]
+    assert isinstance(entry_id, str) and isinstance(name, str) and isinstance(number, str)
+    assert isinstance(notes, str)
+    if region not in REGION_IDS:
+        region = None
+    joined = row[16]
+    if row[15] == (_checksum(joined) if isinstance(joined, str) else None):
+        # As this version wrote it: nothing to check or work out again.
+        display, international, dial, tel_uri, is_short, search_digits, search_text, sort_name = row[7:15]
+        number_forms = PhoneNumber(display=str(display), international=None if international is None
+                                   else str(international), e164=None if is_short else number,
+                                   dial=str(dial), tel_uri=str(tel_uri), is_short=bool(is_short),
+                                   verified=verified_value == 1,
+                                   extension=str(extension) if extension else None,
+                                   search_digits=str(search_digits))
+        return Entry(id=entry_id, name=name, category=Category.PERSONAL, region=region, number=number_forms,
+                     builtin=False, notes=notes, favourite=entry_id in favourites,
+                     search_text=str(search_text), sort_name=str(sort_name))
+    # Written by another program, or by a version that stored no forms: worked out again, as in a file
+    # read for the first time.
+    if not name.strip() or not entry_id.strip() or not number.strip():
+        return None
+    ext = extension if isinstance(extension, str) and extension else None
+    verified = verified_value == 1 and type(verified_value) is int
+    contact = ValidContact(name=neutralise_bidi(" ".join(name.split())),
+                           number=_stored_phone_number(number, ext, verified), region=region,
+                           notes=neutralise_bidi(notes))
+    return make_personal(entry_id, contact, entry_id in favourites)
+
+
 def row_to_entry(row: tuple[object, ...], favourites: set[str]) -> Entry | None:
-    """The contact a stored row holds, or None if the row cannot be read as one. Every field is checked,
-    since any program can write to the file."""
+    """The contact a row of select_columns() holds (fetched as bytes), or None if the row cannot be read
+    as one. Every field is checked, since any program can write to the file; the number is parsed."""
     # typeof() comes back as bytes too, under the bytes text factory.
     kinds = [kind.decode("ascii", "replace") if isinstance(kind, bytes) else str(kind) for kind in row[1::2]]
     values = dict(zip(ROW_COLUMNS, zip(row[0::2], kinds, strict=True), strict=True))

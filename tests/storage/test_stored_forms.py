@@ -1,0 +1,297 @@
+"""Parse once: the forms display and search need are stored with each contact, version-1 files are carried
+forward (with their backup first, all or nothing), and the change feed and the batch add behind a fast
+list."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from cst_directory.domain.book import BookChanges, DuplicateNumberError
+from cst_directory.domain.contacts import ContactDraft, ValidContact, validate_contact
+from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.domain.errors import StorageError, StorageProblem
+from cst_directory.domain.phone import parse_number
+from cst_directory.storage import contact_rows, contact_store
+from cst_directory.storage.contact_book import StoredContactBook
+from cst_directory.storage.contact_store import STORE_FILE, ContactStore, DuplicateContactError
+from tests.storage.test_faults_store import child_env, fill, home, small_disk
+
+__all__ = ["home", "small_disk"]  # fixtures, used by name
+
+V1_CONTACTS = 10_000
+PROCESS_TIMEOUT_S = 60
+
+
+def contact(name: str, number: str) -> ValidContact:
+    return validate_contact(ContactDraft(name=name, number=number))
+
+
+def mobile(i: int) -> str:
+    return f"07911 {100000 + i:06d}"
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every number the stored rows make phonenumbers parse, from now on."""
+    seen: list[str] = []
+
+    def counting(text: str, **options: bool) -> object:
+        seen.append(text)
+        return parse_number(text, **options)
+    monkeypatch.setattr(contact_rows, "parse_number", counting)
+    yield seen
+
+
+def write_v1_file(folder: Path, count: int) -> list[tuple[str, str]]:
+    """A version-1 file as that version wrote it: E.164 numbers and no stored forms."""
+    rows = [(f"p-{i:012x}", f"Person {i} Surname{i % 97}", "+44" + mobile(i).replace(" ", "")[1:])
+            for i in range(count)]
+    schema = contact_store._MIGRATIONS[0]
+    assert isinstance(schema, str)
+    with closing(sqlite3.connect(folder / STORE_FILE)) as conn:
+        conn.executescript(schema + "PRAGMA user_version = 1;")
+        conn.executemany("INSERT INTO contacts (id, name, number, extension, verified, region, notes,"
+                         " created, updated) VALUES (?, ?, ?, NULL, 1, NULL, '', '2025-01-01', '2025-01-01')",
+                         rows)
+        conn.execute("INSERT INTO favourites VALUES (?)", (rows[0][0],))
+        conn.commit()
+    (folder / STORE_FILE).chmod(0o600)
+    return [(entry_id, name) for entry_id, name, _ in rows]
+
+
+def file_state(path: Path) -> tuple[int, list[tuple[object, ...]]]:
+    with closing(sqlite3.connect(path)) as conn:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        return version, conn.execute("SELECT id, name, number FROM contacts ORDER BY id").fetchall()
+
+
+# --- Parse once ------------------------------------------------------------------------------------
+
+
+def test_reading_contacts_back_parses_no_number(home: Path, parses: list[str]) -> None:
+    store = ContactStore(home)
+    written = store.add_many([contact(f"Person {i}", mobile(i)) for i in range(500)])
+    store.close()
+
+    again = ContactStore(home)
+    read = again.contacts()
+    again.close()
+    assert parses == []
+    assert sorted(read, key=lambda e: e.id) == sorted(written, key=lambda e: e.id)
+    # What was read is what parsing would give, form for form.
+    for entry in read[:50]:
+        assert entry.number == parse_number(entry.number.display)
+
+
+def test_a_version_1_file_of_10000_contacts_migrates_with_its_backup_and_lists_all(
+        home: Path, parses: list[str], directory: BuiltinDirectory) -> None:
+    written = write_v1_file(home, V1_CONTACTS)
+    before = file_state(home / STORE_FILE)
+
+    store = ContactStore(home)
+    assert store.backup is not None and file_state(store.backup) == before
+    assert len(parses) == V1_CONTACTS  # once, to carry the file forward
+    parses.clear()
+    book = StoredContactBook(directory, store)
+    listed = {e.id: e for e in book.entries() if not e.builtin}
+    assert {entry_id: listed[entry_id].name for entry_id, _ in written} == dict(written)
+    assert listed[written[0][0]].favourite
+    assert listed[written[1][0]].number.display == "07911 100001"
+    assert parses == []
+    book.close()
+
+    reopened = ContactStore(home)
+    assert reopened.backup is None and len(reopened.contacts()) == V1_CONTACTS
+    assert parses == []
+    reopened.close()
+
+
+def test_a_migration_that_runs_out_of_disk_leaves_the_file_as_it_was(small_disk: Path) -> None:
+    home = small_disk / "data"
+    home.mkdir(mode=0o700)
+    write_v1_file(home, 3000)
+    before = file_state(home / STORE_FILE)
+    size = (home / STORE_FILE).stat().st_size
+    filler = fill(small_disk)
+    # Room for the backup, not for the migration that follows it.
+    os.truncate(filler, max(filler.stat().st_size - size - 96 * 1024, 0))
+
+    with pytest.raises(StorageError) as caught:
+        ContactStore(home)
+    assert caught.value.problem is StorageProblem.FULL
+    assert "full" in caught.value.message
+    assert file_state(home / STORE_FILE) == before
+
+    filler.unlink()
+    store = ContactStore(home)
+    assert len(store.contacts()) == 3000
+    store.close()
+
+
+def test_a_migration_killed_half_way_leaves_the_file_as_it_was(home: Path) -> None:
+    write_v1_file(home, 2000)
+    before = file_state(home / STORE_FILE)
+    script = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from cst_directory.storage import contact_store
+        step = contact_store._store_number_forms
+        def slow(conn):
+            step(conn)
+            print("written", flush=True)  # every row rewritten, nothing committed yet
+            time.sleep(60)
+        contact_store._MIGRATIONS = (contact_store._MIGRATIONS[0], slow)
+        contact_store.ContactStore(Path({str(home)!r}))
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], env=child_env(), stdout=subprocess.PIPE,
+                             text=True)
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "written"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=PROCESS_TIMEOUT_S)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert file_state(home / STORE_FILE) == before
+
+    store = ContactStore(home)
+    assert len(store.contacts()) == 2000
+    store.close()
+
+
+# --- Rows changed by another program ----------------------------------------------------------------
+
+
+def tamper(home: Path, sql: str, *parameters: object) -> None:
+    with closing(sqlite3.connect(home / STORE_FILE)) as conn:
+        conn.execute(sql, parameters)
+        conn.commit()
+
+
+def test_a_stored_form_changed_by_another_program_is_not_shown(home: Path, parses: list[str]) -> None:
+    store = ContactStore(home)
+    ann = store.add(contact("Ann", "020 7946 0001"))
+    store.close()
+    tamper(home, "UPDATE contacts SET display = '999', tel_uri = 'tel:999;phone-context=+44' WHERE id = ?",
+           ann.id)
+
+    reread = ContactStore(home).contacts()
+    assert [e.number.display for e in reread] == ["020 7946 0001"]
+    assert reread[0].number.tel_uri == ann.number.tel_uri
+    assert parses  # worked out again from the number
+
+
+def test_a_number_or_name_changed_by_another_program_is_shown_and_found_as_it_now_is(home: Path) -> None:
+    store = ContactStore(home)
+    ann = store.add(contact("Ann", "020 7946 0001"))
+    store.close()
+    tamper(home, "UPDATE contacts SET number = '+442079460002', name = 'Beatrice' WHERE id = ?", ann.id)
+
+    entry = ContactStore(home).contacts()[0]
+    assert entry.number.display == "020 7946 0002"
+    assert entry.number.dial == "02079460002"
+    assert "beatrice" in entry.search_text and "ann" not in entry.search_text.split()
+
+
+# --- The change feed -------------------------------------------------------------------------------
+
+
+def test_the_change_feed_names_what_another_connection_wrote(home: Path) -> None:
+    mine, theirs = ContactStore(home), ContactStore(home)
+    start = mine.latest_change()
+    ann = theirs.add(contact("Ann", "020 7946 0001"))
+    bob = theirs.add(contact("Bob", "020 7946 0002"))
+    theirs.remove(bob.id)
+    theirs.set_favourite("uk-samaritans", True)
+
+    found = mine.changes_since(start)
+    assert found is not None
+    assert set(found.ids) == {ann.id, bob.id, "uk-samaritans"}
+    assert [e.id for e in found.contacts] == [ann.id]
+    assert found.favourites == {"uk-samaritans"}
+    nothing_new = mine.changes_since(found.latest)
+    assert nothing_new is not None and nothing_new.ids == ()
+    mine.close()
+    theirs.close()
+
+
+def test_a_feed_that_went_back_asks_for_a_reload(home: Path) -> None:
+    store = ContactStore(home)
+    store.add(contact("Ann", "020 7946 0001"))
+    assert store.changes_since(store.latest_change() + 5) is None
+    store.close()
+
+
+def test_the_book_reports_changes_made_elsewhere_as_entries(home: Path, directory: BuiltinDirectory) -> None:
+    mine = StoredContactBook(directory, ContactStore(home))
+    theirs = StoredContactBook(directory, ContactStore(home))
+    kept = theirs.add(ContactDraft("Ann", "020 7946 0001"))
+    gone = theirs.add(ContactDraft("Bob", "020 7946 0002"))
+    mine.entries()
+    assert mine.changes() is None
+
+    edited = theirs.edit(kept.id, ContactDraft("Ann Smith", "020 7946 0001"))
+    theirs.remove(gone.id)
+    theirs.set_favourite("uk-police-101", True)
+    changes = mine.changes()
+    assert changes is not None and not changes.reload
+    assert {e.id: e for e in changes.changed} == {
+        kept.id: edited, "uk-police-101": mine.find("uk-police-101")}
+    assert mine.find("uk-police-101").favourite
+    assert changes.removed == (gone.id,)
+    assert mine.changes() is None
+    mine.close()
+    theirs.close()
+
+
+def test_a_large_change_elsewhere_is_one_reload(home: Path, directory: BuiltinDirectory) -> None:
+    mine = StoredContactBook(directory, ContactStore(home))
+    mine.entries()
+    theirs = ContactStore(home)
+    theirs.add_many([contact(f"Person {i}", mobile(i)) for i in range(1500)])
+    assert mine.changes() == BookChanges(reload=True)
+    theirs.close()
+    mine.close()
+
+
+# --- Batch add -------------------------------------------------------------------------------------
+
+
+def test_a_batch_is_one_transaction(home: Path) -> None:
+    store = ContactStore(home)
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    store.add_many([contact(f"Person {i}", mobile(i)) for i in range(300)])
+    assert statements.count("COMMIT") == 1
+    assert len(store.contacts()) == 300
+    store.close()
+
+
+def test_a_batch_with_a_duplicate_stores_nothing(home: Path, directory: BuiltinDirectory) -> None:
+    store = ContactStore(home)
+    store.add(contact("Ann", mobile(5)))
+    with pytest.raises(DuplicateContactError):
+        store.add_many([contact("New", mobile(1)), contact("Again", mobile(5))])
+    with pytest.raises(DuplicateContactError):
+        store.add_many([contact("One", mobile(7)), contact("Twice", mobile(7))])
+    assert [e.name for e in store.contacts()] == ["Ann"]
+
+    book = StoredContactBook(directory, store)
+    with pytest.raises(DuplicateNumberError):
+        book.add_many([contact("New", mobile(2)), contact("Police", "101")])
+    added = book.add_many([contact("One", mobile(7)), contact("Twice", mobile(7))], allow_duplicates=True)
+    assert [e.name for e in added] == ["One", "Twice"]
+    assert sorted(e.name for e in store.contacts()) == ["Ann", "One", "Twice"]
+    book.close()
