@@ -1,10 +1,17 @@
-"""Launch timing shared by the benchmarks: commands timed alike, interleaved, and reported as medians."""
+"""Launch timing shared by the benchmarks: commands timed alike, interleaved, and reported as medians; a
+child's own peak memory and the moment it reports."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import statistics
 import subprocess
+import sys
+import tempfile
+import threading
 import time
+from dataclasses import dataclass
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
@@ -31,3 +38,48 @@ def report_medians(samples: dict[str, list[float]], width: int) -> dict[str, flo
         print(f"{name:<{width}} median {median * 1000:7.1f} ms over {len(values)} launches "
               f"(min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})")
     return medians
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A child process that ran to its end: what it printed, how long it took, and its peak memory."""
+
+    stdout: str
+    stderr: str
+    returncode: int
+    seconds: float
+    """From just before it was started to its exit."""
+    started: float
+    """time.monotonic() just before it was started, to compare with times the child itself reports."""
+    peak_bytes: int
+    """Its largest resident set (ru_maxrss), the child alone."""
+
+    def marked(self) -> float:
+        """Seconds from the start to the time.monotonic() the child printed last on a line of its own:
+        the moment it chose to report (its first paint), not its exit."""
+        for line in reversed(self.stdout.splitlines()):
+            with contextlib.suppress(ValueError):
+                return float(line) - self.started
+        raise ValueError(f"the child reported no time; it said: {self.stderr.strip()[-500:]}")
+
+
+def run_child(command: list[str], env: dict[str, str], *, timeout: float = 600.0) -> Finished:
+    """Run a command to its end and measure it. Waited for with wait4, so that its own rusage is known
+    rather than the largest of every child so far; its output goes through files, so a chatty child
+    never blocks on a full pipe."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.monotonic()
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.cancel()
+        seconds = time.monotonic() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        # ru_maxrss is in kibibytes on Linux and in bytes on macOS.
+        scale = 1 if sys.platform == "darwin" else 1024
+        return Finished(out.read(), err.read(), proc.returncode, seconds, started, usage.ru_maxrss * scale)
