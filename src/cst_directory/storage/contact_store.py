@@ -449,12 +449,13 @@ class ContactStore:
         # counted, not read. Only a row whose forms disagree with its number is parsed again.
         conn = self._conn
         with _read_transaction(conn):
-            rows = conn.execute(f"SELECT {plain_columns()} FROM contacts "
-                                f"WHERE ({readable_row_filter()}) AND ({condition}){order}", parameters
-                                ).fetchall()
             total = int(conn.execute(f"SELECT COUNT(*) FROM contacts WHERE {condition}", parameters
                                      ).fetchone()[0])
-        entries = [entry for row in rows if (entry := plain_row_to_entry(row, favourites)) is not None]
+            # Row by row rather than fetchall(): at 100,000 contacts the rows held all at once, beside the
+            # entries made from them, would add a fifth to the memory reading takes.
+            rows = conn.execute(f"SELECT {plain_columns()} FROM contacts "
+                                f"WHERE ({readable_row_filter()}) AND ({condition}){order}", parameters)
+            entries = [entry for row in rows if (entry := plain_row_to_entry(row, favourites)) is not None]
         return entries, total - len(entries)
 
     def _raw_rows(self, where: str, parameters: tuple[str, ...]) -> list[tuple[object, ...]]:
