@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from cst_directory.ui.main_window import MainWindow
+    from cst_directory.ui.single_instance import InstanceServer
 
 SETTINGS_FILE = "settings.ini"
 EXIT_STORAGE = 3
@@ -39,6 +40,8 @@ EXIT_NO_DISPLAY = 4
 FIRST_PAINT_TIMEOUT_MS = 30_000
 # A later launch waits this long for a window that is still starting to begin listening.
 STARTING_OWNER_WAIT_MS = 10_000
+# The owner begins listening at its first paint, or after this if it has not painted by then.
+LISTEN_AT_THE_LATEST_MS = 2_000
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,7 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     from cst_directory.ui.main_window import MainWindow
-    from cst_directory.ui.single_instance import InstanceServer
 
     app = _create_application()
     app.setApplicationName(APP_NAME)
@@ -86,17 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.start()
     _report_start_problems(window, book, problem, settings_problem, separate)
 
-    server: InstanceServer | None = None
+    listener = _LaunchListener(lock, socket, window, app)
     if owner:
-        from cst_directory.storage.instance import keep_claim
-
-        # The check keeps the lock and socket where later launches look, however long the window is open.
-        server = InstanceServer(socket, app, on_check=lambda: keep_claim(lock, APP_ID, socket))
-        server.activation_requested.connect(window.bring_forward)
-        if not server.listen():
-            # The window still works; until a later check can listen, a later launch opens its own.
-            print(f"cst-directory: cannot listen for later launches yet ({server.error_text()}); "
-                  "trying again every few seconds.", file=sys.stderr)
+        # After the first paint: the server's modules (QtNetwork among them) take longer to load than the
+        # window takes to lay out, and a later launch waits for a window that is still starting anyway.
+        window.first_painted.connect(listener.start)
+        # A window that is never painted (started minimised, say) must still be found by later launches.
+        QTimer.singleShot(LISTEN_AT_THE_LATEST_MS, listener.start)
 
     if args.query:
         window.set_query(args.query)
@@ -105,13 +103,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(FIRST_PAINT_TIMEOUT_MS, lambda: app.exit(1))
     window.show()
     code = app.exec()
-    if server is not None:
-        server.close()
+    listener.close()
     lock.release()
     if args.exit_after_show:
         window.close()
     scratch.remove()
     return code
+
+
+class _LaunchListener:
+    """The owner's answer to later launches: a server started once the window is up, closed at exit."""
+
+    def __init__(self, lock: InstanceLock, socket: str, window: MainWindow, app: QApplication) -> None:
+        self._lock = lock
+        self._socket = socket
+        self._window = window
+        self._app = app
+        self._server: InstanceServer | None = None
+        self._closed = False
+
+    def start(self) -> None:
+        if self._server is not None or self._closed:
+            return
+        from cst_directory.storage.instance import keep_claim
+        from cst_directory.ui.single_instance import InstanceServer
+
+        lock, socket = self._lock, self._socket
+        # The check keeps the lock and socket where later launches look, however long the window is open.
+        server = InstanceServer(socket, self._app, on_check=lambda: keep_claim(lock, APP_ID, socket))
+        server.activation_requested.connect(self._window.bring_forward)
+        self._server = server
+        if not server.listen():
+            # The window still works; until a later check can listen, a later launch opens its own.
+            print(f"cst-directory: cannot listen for later launches yet ({server.error_text()}); "
+                  "trying again every few seconds.", file=sys.stderr)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._server is not None:
+            self._server.close()
 
 
 class _ScratchFolder:
@@ -153,7 +183,6 @@ def _claim_data_folder(home: Path, query: str, *, hand_over_allowed: bool
     The owner holds the lock and listens for later launches; a copy that is not the owner opens a
     window of its own only when the owner does not answer, and then says so."""
     from cst_directory.storage.instance import LOCK_FILE, InstanceError
-    from cst_directory.ui.single_instance import Handover, hand_over
 
     try:
         socket = instance_socket(APP_ID, home)
@@ -175,6 +204,10 @@ def _claim_data_folder(home: Path, query: str, *, hand_over_allowed: bool
         problem = exc.message if isinstance(exc, InstanceError) else None
     if owner or not hand_over_allowed or owner_is_someone_else(socket):
         return lock, owner, socket, problem
+    # Only a launch that is not the owner talks to another window: the owner's first paint need not wait
+    # for these modules.
+    from cst_directory.ui.single_instance import Handover, hand_over
+
     outcome = hand_over(socket, query, wait_for_owner_ms=wait_ms)
     if outcome is Handover.DONE:
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -206,6 +205,8 @@ def _fail(message: str, code: int) -> int:
 
 
 def _print_json(entries: Sequence[Entry]) -> None:
+    import json  # Only --json needs it, and a lookup without it should not wait for it to load.
+
     print(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
 
 

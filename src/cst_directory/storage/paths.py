@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 HOME_ENV = "CST_DIRECTORY_HOME"
 APP_DIR_NAME = "cst-directory"
 
@@ -18,8 +16,13 @@ class DataDirError(OSError):
 def data_home(override: str | os.PathLike[str] | None = None) -> Path:
     """The user's data directory, created private to them (0700) if it does not exist yet."""
     chosen = override if override is not None else os.environ.get(HOME_ENV) or None
-    path = Path(chosen) if chosen else Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
-    path = path.expanduser()
+    if chosen:
+        path = Path(chosen).expanduser()
+    else:
+        # Imported only here: it takes a few milliseconds to load, which a named folder need not pay.
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False)).expanduser()
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except FileExistsError:

@@ -1,0 +1,90 @@
+"""What start-up leaves for later: modules the window's first paint and `cstdir lookup` do not need are not
+imported before them. A regression here costs every launch time; the benchmarks say how much."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+# phonenumbers with its metadata, and the single-instance server's Qt networking.
+NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui.single_instance")
+NOT_FOR_A_LOOKUP = ("phonenumbers", "json", "platformdirs")
+
+_FIRST_PAINT = textwrap.dedent(
+    """
+    import json
+    import sys
+
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from cst_directory import app
+
+    class FirstPaint(QObject):
+        seen = None
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and self.seen is None:
+                self.seen = sorted(sys.modules)
+            return False
+
+    # The app takes this QApplication as its own, so the filter sees every paint of its window.
+    qapp = QApplication(sys.argv[:1])
+    watcher = FirstPaint()
+    qapp.installEventFilter(watcher)
+    code = app.main(["--home", sys.argv[1], "--exit-after-show"])
+    print(json.dumps({"code": code, "at_first_paint": watcher.seen, "at_exit": sorted(sys.modules)}))
+    """
+)
+
+_LOOKUP = textwrap.dedent(
+    """
+    import contextlib
+    import io
+    import sys
+
+    from cst_directory import cli
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["--home", sys.argv[1], "lookup", "manchester"])
+    loaded = sorted(sys.modules)
+    import json  # Only now: the lookup itself must not need it.
+
+    print(json.dumps({"code": code, "loaded": loaded}))
+    """
+)
+
+
+def _run(script: str, home: Path) -> dict[str, object]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("CST_DIRECTORY_RESOURCES", None)
+    done = subprocess.run([sys.executable, "-c", script, str(home)], capture_output=True, text=True,
+                          env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert isinstance(report, dict)
+    return report
+
+
+def _among(modules: object, names: tuple[str, ...]) -> list[str]:
+    assert isinstance(modules, list)
+    return [m for m in modules if m in names or m.startswith(tuple(f"{n}." for n in names))]
+
+
+def test_the_first_paint_waits_for_neither_phonenumbers_nor_the_instance_server(tmp_path: Path) -> None:
+    report = _run(_FIRST_PAINT, tmp_path / "home")
+    assert report["code"] == 0
+    assert report["at_first_paint"] is not None, "the window never painted"
+    assert _among(report["at_first_paint"], NOT_BEFORE_FIRST_PAINT) == []
+    # The server did start, after the paint: later launches still find this window.
+    assert "cst_directory.ui.single_instance" in _among(report["at_exit"], NOT_BEFORE_FIRST_PAINT)
+
+
+def test_a_lookup_loads_only_what_it_needs(tmp_path: Path) -> None:
+    report = _run(_LOOKUP, tmp_path / "home")
+    assert report["code"] == 0
+    assert _among(report["loaded"], NOT_FOR_A_LOOKUP) == []
