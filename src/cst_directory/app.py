@@ -59,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         home = data_home(args.home)
-        directory = load_directory(resources_dir())
+        resources = resources_dir()
+        directory = load_directory(resources)
     except (DataDirError, DirectoryDataError) as exc:
         _report_fatal(str(exc))
         return EXIT_STORAGE
@@ -73,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    app.setWindowIcon(app_icon())
+    app.setWindowIcon(app_icon(resources))
 
     claim = _claim_data_folder(home, args.query, hand_over_allowed=not args.exit_after_show)
     if claim is None:
@@ -90,9 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     listener = _LaunchListener(lock, socket, window, app)
     if owner:
-        # After the first paint: the server's modules (QtNetwork among them) take longer to load than the
-        # window takes to lay out, and a later launch waits for a window that is still starting anyway.
-        window.first_painted.connect(listener.start)
+        # On the event loop's next turn after the first paint: the server's modules (QtNetwork among them)
+        # take over 10 ms to load, and a later launch waits for a window that is still starting anyway.
+        # --exit-after-show has quit by then: listening is not part of start-up.
+        window.first_painted.connect(lambda: QTimer.singleShot(0, listener.start))
         # A window that is never painted (started minimised, say) must still be found by later launches.
         QTimer.singleShot(LISTEN_AT_THE_LATEST_MS, listener.start)
 
@@ -274,12 +276,12 @@ def _no_window_sentence(messages: Sequence[str]) -> str:
     return f"cannot open a window: Qt stopped with \"{first}\"."
 
 
-def app_icon() -> QIcon:
+def app_icon(resources: Path) -> QIcon:
     """Every size of the app's icon shipped in resources/, so each place that shows it picks a sharp one."""
     from PySide6.QtGui import QIcon
 
     icon = QIcon()
-    for png in sorted((resources_dir() / "icons" / "hicolor").glob(f"*/apps/{APP_ID}.png")):
+    for png in sorted((resources / "icons" / "hicolor").glob(f"*/apps/{APP_ID}.png")):
         icon.addFile(str(png))
     return icon
 

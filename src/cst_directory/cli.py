@@ -211,14 +211,17 @@ def _print_json(entries: Sequence[Entry]) -> None:
 
 
 def _print_table(entries: Sequence[Entry], directory: BuiltinDirectory) -> None:
+    lines = []
     for entry in entries:
         badges = " · ".join(entry.badges)
         region = directory.region_name(entry.region)
         if not entry.builtin:
             region = f"{entry.id} · my contact" + (f" · {region}" if entry.region else "")
         star = "★ " if entry.favourite else ""
-        print(f"{entry.number.display:<16}  {star}{entry.name}")
-        print(f"{'':<16}  {region}{' · ' + badges if badges else ''}")
+        lines.append(f"{entry.number.display:<16}  {star}{entry.name}\n"
+                     f"{'':<16}  {region}{' · ' + badges if badges else ''}\n")
+    # One write, not two prints an entry: a region's lookup can list thousands of contacts.
+    sys.stdout.write("".join(lines))
 
 
 def run() -> None:
