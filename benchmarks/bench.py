@@ -39,7 +39,7 @@ from contact_data import (
     template,
     validated,
 )
-from launch_timing import Finished, run_child
+from launch_timing import Finished, Launcher
 
 import cst_directory
 from cst_directory.domain.contacts import ValidContact
@@ -163,6 +163,7 @@ class Bench:
         self.fresh: bool = args.fresh
         self.env = {key: value for key, value in os.environ.items() if key != "CST_DIRECTORY_HOME"}
         self.env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        self.launcher = Launcher()
         self.templates: dict[int, Template] = {}
         self.notes = Notes()
         self.rows: list[Row] = []
@@ -186,7 +187,7 @@ class Bench:
         return self.templates[size].copy_to(self.scratch / f"home-{self._homes}")
 
     def child(self, command: list[str]) -> Finished:
-        done = run_child(command, self.env, timeout=CHILD_TIMEOUT_S)
+        done = self.launcher.run(command, self.env, timeout=CHILD_TIMEOUT_S)
         if done.returncode != 0:
             raise BenchError(f"{Path(command[1]).name} {' '.join(command[2:3])} exited with "
                              f"{done.returncode}: {done.stderr.strip()[-800:]}")
@@ -210,6 +211,21 @@ class Bench:
         except (BenchError, OSError, sqlite3.Error, ValueError, KeyError) as exc:
             self.notes.errors.append(f"{name}{where}: {exc}")
             self.rows.append(Row(name, size, "error", "error", result="error"))
+
+    def run(self) -> None:
+        self.seed()
+        # Once each untimed, so that no timed launch pays for reading Python and Qt from disk.
+        self.child([sys.executable, str(FIRST_PAINT), "bare"])
+        self.child([sys.executable, str(FIRST_PAINT), "app", "--home", str(self.home(self.sizes[0]))])
+        for size in self.sizes:
+            self.cell("start-up", size, partial(self.startup, size))
+        for size in self.sizes:
+            self.cell("keystrokes and peak memory", size, partial(self.keystrokes, size))
+        for size in [s for s in self.sizes if s in CHANGE_SIZES]:
+            self.cell("a change made elsewhere", size, partial(self.change_elsewhere, size))
+        for size in [s for s in self.sizes if s in LOOKUP_SIZES]:
+            self.cell("cstdir lookup", size, partial(self.lookup, size))
+        self.cell("batch add", None, self.batch_add)
 
     # Seeding.
 
@@ -322,7 +338,7 @@ class Bench:
         else:
             latency = statistics.median(shown)
             value, ok = seconds_text(latency), latency <= 1.0
-        count = f"{rounds} ({len(shown)} changes)"
+        count = f"{rounds} ({len(shown)} change{'' if len(shown) == 1 else 's'})"
         stall = statistics.median(stalls)
         stall_text = f"{seconds_text(stall)} (worst {seconds_text(max(stalls))})"
         base_text = f"{seconds_text(statistics.median(base_stalls))} (worst {seconds_text(max(base_stalls))})"
@@ -342,14 +358,14 @@ class Bench:
         command += ["--home", str(home), "lookup", LOOKUP_QUERY]
         importing = [sys.executable, "-c", "import phonenumbers"]
         # Once each untimed: the first run of either pays for reading files the others find cached.
-        printed = run_child(command, self.env).stdout.count("\n")
-        run_child(importing, self.env)
+        printed = self.launcher.run(command, self.env).stdout.count("\n")
+        self.launcher.run(importing, self.env)
 
         def baseline() -> float:
             return self.child(importing).seconds
 
         def subject() -> float:
-            done = run_child(command, self.env, timeout=CHILD_TIMEOUT_S)
+            done = self.launcher.run(command, self.env, timeout=CHILD_TIMEOUT_S)
             # 1 is "nothing matched", still a lookup done.
             if done.returncode not in (0, 1):
                 raise BenchError(f"cstdir lookup exited with {done.returncode}: {done.stderr.strip()[-800:]}")
@@ -489,20 +505,10 @@ def main() -> int:
     started = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory(prefix="cst-bench-") as scratch:
         bench = Bench(args, Path(scratch))
-        bench.seed()
-        # Once each untimed, so that the first timed launch does not pay for reading Python and Qt from disk.
-        bench.child([sys.executable, str(FIRST_PAINT), "bare"])
-        warm_home = bench.home(args.sizes[0])
-        bench.child([sys.executable, str(FIRST_PAINT), "app", "--home", str(warm_home)])
-        for size in args.sizes:
-            bench.cell("start-up", size, partial(bench.startup, size))
-        for size in args.sizes:
-            bench.cell("keystrokes and peak memory", size, partial(bench.keystrokes, size))
-        for size in [s for s in args.sizes if s in CHANGE_SIZES]:
-            bench.cell("a change made elsewhere", size, partial(bench.change_elsewhere, size))
-        for size in [s for s in args.sizes if s in LOOKUP_SIZES]:
-            bench.cell("cstdir lookup", size, partial(bench.lookup, size))
-        bench.cell("batch add", None, bench.batch_add)
+        try:
+            bench.run()
+        finally:
+            bench.launcher.close()
 
     import PySide6
 

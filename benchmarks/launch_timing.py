@@ -4,6 +4,8 @@ child's own peak memory and the moment it reports."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import os
 import statistics
 import subprocess
@@ -66,7 +68,8 @@ class Finished:
 def run_child(command: list[str], env: dict[str, str], *, timeout: float = 600.0) -> Finished:
     """Run a command to its end and measure it. Waited for with wait4, so that its own rusage is known
     rather than the largest of every child so far; its output goes through files, so a chatty child
-    never blocks on a full pipe."""
+    never blocks on a full pipe. Its peak memory is only its own if this process is small: see
+    Launcher."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.monotonic()
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=err, text=True)
@@ -83,3 +86,41 @@ def run_child(command: list[str], env: dict[str, str], *, timeout: float = 600.0
         # ru_maxrss is in kibibytes on Linux and in bytes on macOS.
         scale = 1 if sys.platform == "darwin" else 1024
         return Finished(out.read(), err.read(), proc.returncode, seconds, started, usage.ru_maxrss * scale)
+
+
+class Launcher:
+    """A small process of its own that starts the measured children and reports on them.
+
+    Linux counts in a process's ru_maxrss whatever was resident in the process it was forked from when
+    it started its program, so a child started by a benchmark holding 100,000 contacts would report the
+    benchmark's memory as its own. Started from this small process, a child's peak is its own.
+    """
+
+    def __init__(self) -> None:
+        self._proc = subprocess.Popen([sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def run(self, command: list[str], env: dict[str, str], *, timeout: float = 600.0) -> Finished:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(json.dumps({"command": command, "env": env, "timeout": timeout}) + "\n")
+        self._proc.stdin.flush()
+        answer = self._proc.stdout.readline()
+        if not answer:
+            raise OSError("the launcher process ended")
+        return Finished(**json.loads(answer))
+
+    def close(self) -> None:
+        if self._proc.stdin is not None:
+            self._proc.stdin.close()
+        self._proc.wait(timeout=30)
+
+
+def _serve() -> None:
+    for line in sys.stdin:
+        asked = json.loads(line)
+        done = run_child(asked["command"], asked["env"], timeout=asked["timeout"])
+        print(json.dumps(dataclasses.asdict(done)), flush=True)
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--serve"]:
+    _serve()
