@@ -1,5 +1,6 @@
 """What start-up leaves for later: modules the window's first paint and `cstdir lookup` do not need are not
-imported before them. A regression here costs every launch time; the benchmarks say how much."""
+imported before them, and what waits for the first paint still happens without one. A regression here
+costs every launch time; the benchmarks say how much."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+
+from cst_directory import APP_ID
+from cst_directory.app import LISTEN_AT_THE_LATEST_MS
+from cst_directory.storage.instance import instance_socket
+from cst_directory.ui.single_instance import Handover, hand_over
 
 # phonenumbers with its metadata, and the single-instance server's Qt networking.
 NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui.single_instance")
@@ -59,6 +66,20 @@ _LOOKUP = textwrap.dedent(
 )
 
 
+# The window is built but never shown, so it never paints: as a window started minimised may not.
+_NEVER_PAINTED = textwrap.dedent(
+    """
+    import sys
+
+    from cst_directory import app
+    from cst_directory.ui.main_window import MainWindow
+
+    MainWindow.show = lambda self: None
+    sys.exit(app.main(["--home", sys.argv[1]]))
+    """
+)
+
+
 def _run(script: str, home: Path) -> dict[str, object]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     env.pop("CST_DIRECTORY_RESOURCES", None)
@@ -87,3 +108,21 @@ def test_a_lookup_loads_only_what_it_needs(tmp_path: Path) -> None:
     report = _run(_LOOKUP, tmp_path / "home")
     assert report["code"] == 0
     assert _among(report["loaded"], NOT_FOR_A_LOOKUP) == []
+
+
+def test_a_window_that_never_paints_still_answers_later_launches(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen([sys.executable, "-c", _NEVER_PAINTED, str(home)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        # Within a later launch's wait for a starting window, with room for a slow start.
+        deadline = time.monotonic() + LISTEN_AT_THE_LATEST_MS / 1000 + 30
+        while hand_over(instance_socket(APP_ID, home), "salford") is not Handover.DONE:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            assert time.monotonic() < deadline, "the unpainted window never listened"
+            time.sleep(0.1)
+    finally:
+        process.kill()
+        process.communicate(timeout=30)
