@@ -239,7 +239,8 @@ class Bench:
             how = "kept from an earlier run" if largest.reused else "seeded in this run"
             self.notes.lines.append(
                 f"Contact files seeded once per size through {largest.method} (all {largest.size:,} in "
-                f"{largest.seconds:.1f} s, {how}), opened once untimed, and copied afresh for every run.")
+                f"{seconds_text(largest.seconds)}, {how}), opened once untimed, and copied afresh for every "
+                "run.")
 
     # The figures.
 
@@ -327,7 +328,8 @@ class Bench:
             return self.probe("change", self.home(size), "--expect", str(size), "--changes",
                               str(CHANGES_PER_WINDOW), "--budget", per_window, "--timeout", str(timeout))[0]
 
-        idles, windows, rounds = interleave(self.planned(size, CHANGE_ROUNDS), self.budget, idle, window)
+        planned = self.planned(size, min(self.rounds, CHANGE_ROUNDS))
+        idles, windows, rounds = interleave(planned, self.budget, idle, window)
         base_stalls = [stall for result in idles for stall in result["stalls"]]
         stalls = [stall for result in windows for stall in result["stalls"]]
         shown = [latency for result in windows for latency in result["shown"]]
