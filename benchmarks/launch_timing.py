@@ -89,12 +89,11 @@ def run_child(command: list[str], env: dict[str, str], *, timeout: float = 600.0
 
 
 class Launcher:
-    """A small process of its own that starts the measured children and reports on them.
+    """A small process of its own that starts the measured children and reports on them."""
 
-    Linux counts in a process's ru_maxrss whatever was resident in the process it was forked from when
-    it started its program, so a child started by a benchmark holding 100,000 contacts would report the
-    benchmark's memory as its own. Started from this small process, a child's peak is its own.
-    """
+    # Linux counts in a process's ru_maxrss whatever was resident in the process it was forked from when
+    # it started its program, so a child started by a benchmark holding 100,000 contacts would report the
+    # benchmark's memory as its own. Started from this small process, a child's peak is its own.
 
     def __init__(self) -> None:
         self._proc = subprocess.Popen([sys.executable, __file__, "--serve"], stdin=subprocess.PIPE,

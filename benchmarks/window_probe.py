@@ -131,8 +131,10 @@ def run_writer(home: Path) -> None:
 
 
 class AppSession:
-    """The app started in this process as the cst-directory command starts it; drive() runs once its
-    window is up and has listed at least the expected contacts, and what it returns is the result."""
+    """The app started in this process as the cst-directory command starts it, with a driver."""
+
+    # drive() runs once the window is up and lists at least the expected contacts; what it returns is
+    # the result.
 
     def __init__(self, home: Path, expect: int, drive: Callable[[MainWindow], dict[str, Any]]) -> None:
         self._home = home
