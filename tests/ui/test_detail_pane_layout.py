@@ -21,8 +21,8 @@ def settle() -> None:
 
 def select(window: MainWindow, entry_id: str) -> None:
     window.set_query("")
-    for row in range(window.proxy.rowCount()):
-        index = window.proxy.index(row, 0)
+    for row in range(window.model.rowCount()):
+        index = window.model.index(row, 0)
         if window.entries_shown()[row].id == entry_id:
             window.list_view.setCurrentIndex(index)
             settle()

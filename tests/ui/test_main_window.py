@@ -99,7 +99,7 @@ def test_a_misspelt_place_is_offered_and_its_lines_shown(qtbot: QtBot, window: M
 
 def test_rows_of_old_sources_say_so(qtbot: QtBot, window: MainWindow) -> None:
     type_query(qtbot, window, "0800 980 0668")
-    badges = window.proxy.index(0, 0).data(BADGES_ROLE)
+    badges = window.model.index(0, 0).data(BADGES_ROLE)
     assert "Source from 2015: check cst.org.uk" in badges
 
 

@@ -1,9 +1,10 @@
-"""Qt's model checker on the list model and the search proxy, through every kind of query."""
+"""Qt's model checker on the list model, shown alone and showing search results of every kind."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
@@ -12,11 +13,15 @@ from pytestqt.modeltest import ModelTester
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Category, make_entry
 from cst_directory.domain.phone import parse_number
-from cst_directory.domain.search import DirectorySearch
+from cst_directory.domain.search import DirectorySearch, SearchResult
+from cst_directory.ui.contact_list import ContactList
 from cst_directory.ui.entry_model import BADGES_ROLE, ENTRY_ROLE, NUMBER_ROLE, EntryListModel
-from cst_directory.ui.search_proxy import EntrySearchProxy
 
-QUERIES = ("manchester", "NW4", "zzzz", "", "Birmingham", "0800", "cst", "999", "Manchster", "Sto", "M7 4")
+# Every kind of query, with the kind of result it gives.
+QUERIES = {"": "everything", "cst": "text", "samaritans": "text", "manchester": "region", "NW4": "region",
+           "M7 4": "region", "M7 4JD": "region", "0161": "region", "Birmingham": "region",
+           "Sto": "everything", "0800": "number", "999": "number", "zzzz": "fallback",
+           "Manchster": "suggestion"}
 
 
 def region_names(directory: BuiltinDirectory) -> dict[str | None, str]:
@@ -34,21 +39,40 @@ def test_list_model_passes_the_model_tester(qtmodeltester: ModelTester,
     assert model.index(0, 0).data(Qt.ItemDataRole.DisplayRole) == directory.entries[0].name
 
 
-def test_proxy_passes_the_model_tester_through_every_query(qtmodeltester: ModelTester,
-                                                           directory: BuiltinDirectory) -> None:
-    model = EntryListModel(region_names(directory))
-    model.set_entries(directory.entries)
-    proxy = EntrySearchProxy(DirectorySearch(directory.region_index()))
-    proxy.setSourceModel(model)
-    qtmodeltester.check(proxy, force_py=True)
-    for query in QUERIES:
-        proxy.set_query(query)
-        expected = [directory.entries[i] for i in proxy.result.rows]
-        assert [proxy.index(r, 0).data(ENTRY_ROLE) for r in range(proxy.rowCount())] == expected
+@pytest.fixture
+def contacts(directory: BuiltinDirectory) -> ContactList:
+    contact_list = ContactList(DirectorySearch(directory.region_index()), region_names(directory))
+    contact_list.set_entries(directory.entries)
+    return contact_list
+
+
+# The list is asked for before the model tester, so that it outlives the tester's last look at its model.
+def test_the_list_passes_the_model_tester_through_every_kind_of_query(
+        contacts: ContactList, qtmodeltester: ModelTester, directory: BuiltinDirectory) -> None:
+    model = contacts.model
+    qtmodeltester.check(model, force_py=True)
+    for query, kind in QUERIES.items():
+        contacts.set_query(query)
+        result = contacts.result
+        assert query_kind(query, result, len(directory.entries)) == kind, query
+        expected = [directory.entries[i] for i in result.rows]
+        assert [model.index(r, 0).data(ENTRY_ROLE) for r in range(model.rowCount())] == expected
     for region in ("north", "south", None):
-        proxy.set_preferred_region(region)
-    model.set_entries(directory.entries[:3])
-    assert proxy.rowCount() == len(proxy.result.rows) <= 3
+        contacts.set_preferred_region(region)
+    contacts.set_entries(directory.entries[:3])
+    assert model.rowCount() == len(contacts.result.rows) <= 3
+
+
+def query_kind(query: str, result: SearchResult, held: int) -> str:
+    if result.fallback:
+        return "fallback"
+    if result.suggestion is not None:
+        return "suggestion"
+    if result.region is not None:
+        return "region"
+    if len(result.rows) == held:
+        return "everything"
+    return "number" if query[0].isdigit() else "text"
 
 
 def _row(model: EntryListModel, entry_id: str) -> QModelIndex:

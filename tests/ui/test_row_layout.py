@@ -192,7 +192,7 @@ def test_every_number_is_whole_with_the_shipped_entries(window: MainWindow, widt
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_number_is_whole_beside_long_names_and_badges(window: MainWindow, width: int) -> None:
-    window.set_entries(crowded(window.model.entries))
+    window.set_entries(crowded(window.contact_list.entries()))
     assert check_window(window, width) == []
 
 
@@ -212,7 +212,7 @@ def test_every_number_is_whole_at_double_text_size(make_window: WindowFactory, d
                                                    width: int) -> None:
     window = make_window()
     assert window.list_view.font().pointSizeF() == double_text.pointSizeF()
-    window.set_entries(crowded(window.model.entries))
+    window.set_entries(crowded(window.contact_list.entries()))
     assert check_window(window, width) == []
 
 
@@ -309,7 +309,7 @@ def main(argv: Sequence[str]) -> int:
         for width in map(int, argv):
             window.set_entries(book.entries())
             problems.extend(check_window(window, width))
-            window.set_entries(crowded(window.model.entries))
+            window.set_entries(crowded(window.contact_list.entries()))
             problems.extend(check_window(window, width))
         print(json.dumps({"ratio": app.devicePixelRatio(), "minimum_width": window.minimumSizeHint().width(),
                           "problems": problems}))

@@ -1,4 +1,4 @@
-"""The list model: a thin Qt adapter over a tuple of domain entries."""
+"""The list model: a thin Qt adapter that shows a search result, rows picked and ordered by the domain."""
 
 from __future__ import annotations
 
@@ -21,33 +21,52 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class EntryListModel(QAbstractListModel):
-    """The entries the window may show, one row each, in the order given."""
+    """Shows entries[rows[0]], entries[rows[1]], ...: the result exactly as the search ordered it, with no
+    question asked of any entry that is not shown."""
 
     def __init__(self, region_names: dict[str | None, str], parent: QObject | None = None, *,
                  today: dt.date | None = None) -> None:
         super().__init__(parent)
-        self._entries: tuple[Entry, ...] = ()
+        self._entries: Sequence[Entry] = ()
+        self._rows: Sequence[int] = ()
         self._region_names = region_names
         self._own_label = self.tr("My contact")
         # Taken once: a badge that changed while the window is open would only surprise.
         self._today = today if today is not None else dt.date.today()
 
     @property
-    def entries(self) -> tuple[Entry, ...]:
-        return self._entries
+    def rows(self) -> Sequence[int]:
+        return self._rows
+
+    def entry_at(self, row: int) -> Entry | None:
+        return self._entries[self._rows[row]] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, slot: int) -> int:
+        """The row showing entries[slot], or -1."""
+        try:
+            return self._rows.index(slot)
+        except ValueError:
+            return -1
 
     def set_entries(self, entries: Sequence[Entry]) -> None:
+        """Show every entry, in the order given."""
+        self.show(entries, range(len(entries)))
+
+    def show(self, entries: Sequence[Entry], rows: Sequence[int]) -> None:
+        """Show entries[row] for each of rows, in that order. Qt is told the list was replaced: a keystroke
+        costs the view one reset and the data() calls of the rows it paints."""
         self.beginResetModel()
-        self._entries = tuple(entries)
+        self._entries = entries
+        self._rows = rows
         self.endResetModel()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        entry = self._entries[index.row()]
+        entry = self._entries[self._rows[index.row()]]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"★ {entry.name}" if entry.favourite else entry.name
         if role == NUMBER_ROLE:

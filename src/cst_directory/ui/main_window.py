@@ -39,10 +39,11 @@ from cst_directory.domain.search import DirectorySearch
 from cst_directory.ui.about_dialog import AboutDialog
 from cst_directory.ui.contact_actions import ContactActions
 from cst_directory.ui.contact_dialog import ContactDialog
+from cst_directory.ui.contact_list import ContactList
 from cst_directory.ui.detail_pane import DetailPane
 from cst_directory.ui.entry_delegate import EntryDelegate
-from cst_directory.ui.entry_model import ENTRY_ROLE, EntryListModel
-from cst_directory.ui.search_proxy import EntrySearchProxy
+from cst_directory.ui.entry_list_view import EntryListView
+from cst_directory.ui.entry_model import ENTRY_ROLE
 from cst_directory.ui.warning_bar import WarningBar
 
 REGION_KEY = "region"
@@ -86,9 +87,8 @@ class MainWindow(QMainWindow):
 
         region_names: dict[str | None, str] = {r.id: r.name for r in directory.regions}
         region_names[None] = self.tr("National")
-        self.model = EntryListModel(region_names, self)
-        self.proxy = EntrySearchProxy(search, self)
-        self.proxy.setSourceModel(self.model)
+        self.contact_list = ContactList(search, region_names, self)
+        self.model = self.contact_list.model
         self._build_search(directory)
         self._build_list(region_names, directory.checked)
         self._build_status()
@@ -121,12 +121,10 @@ class MainWindow(QMainWindow):
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
 
-        self.list_view = QListView()
+        self.list_view = EntryListView()
         self.list_view.setObjectName("entryList")
-        self.list_view.setModel(self.proxy)
+        self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(EntryDelegate(self.list_view))
-        # Uniform sizes spare Qt from asking every row its height: thousands of data() calls per layout.
-        self.list_view.setUniformItemSizes(True)
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.list_view.setAccessibleName(self.tr("Directory entries"))
         self.detail = DetailPane(region_names, checked)
@@ -178,10 +176,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _connect(self) -> None:
-        self.search_field.textChanged.connect(self.proxy.set_query)
+        self.search_field.textChanged.connect(self.contact_list.set_query)
         self.search_field.returnPressed.connect(self.copy_current)
         self.region_choice.currentIndexChanged.connect(self._region_chosen)
-        self.proxy.result_changed.connect(self._show_result)
+        self.contact_list.result_changed.connect(self._show_result)
         self.list_view.selectionModel().currentChanged.connect(self._current_changed)
         self.list_view.activated.connect(self._copy_index)
         self.detail.copy_requested.connect(self.copy_text)
@@ -213,8 +211,8 @@ class MainWindow(QMainWindow):
         position = self.region_choice.findData(saved) if saved else 0
         # setCurrentIndex fires _region_chosen only on a change, so apply the region either way.
         self.region_choice.setCurrentIndex(max(position, 0))
-        self.proxy.set_preferred_region(self.region_choice.currentData())
-        self.proxy.refresh()
+        self.contact_list.set_preferred_region(self.region_choice.currentData())
+        self.contact_list.refresh()
 
     def start(self) -> None:
         """Load the entries and begin watching for changes made elsewhere."""
@@ -250,13 +248,13 @@ class MainWindow(QMainWindow):
         self.about_dialog.activateWindow()
 
     def entries_shown(self) -> list[Entry]:
-        return [self.proxy.index(row, 0).data(ENTRY_ROLE) for row in range(self.proxy.rowCount())]
+        return self.contact_list.entries_shown()
 
     def set_entries(self, entries: Sequence[Entry], select_id: str | None = None) -> None:
         """Show new entries, keeping the selection on the same entry where it is still shown."""
         current = self.current_entry()
         keep = select_id or (current.id if current else None)
-        self.model.set_entries(entries)
+        self.contact_list.set_entries(entries)
         if keep is not None:
             self.select_entry(keep)
 
@@ -267,12 +265,11 @@ class MainWindow(QMainWindow):
         self.warning.set_book_notice(self._book.notice)
 
     def select_entry(self, entry_id: str) -> bool:
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            entry = index.data(ENTRY_ROLE)
-            if isinstance(entry, Entry) and entry.id == entry_id:
+        for row, entry in enumerate(self.contact_list.entries_shown()):
+            if entry.id == entry_id:
+                index = self.model.index(row, 0)
                 self.list_view.setCurrentIndex(index)
-                self.list_view.scrollTo(index)
+                self.list_view.reveal(index)
                 return True
         return False
 
@@ -418,11 +415,11 @@ class MainWindow(QMainWindow):
     def _region_chosen(self, position: int) -> None:
         region_id = self.region_choice.itemData(position)
         self._settings.setValue(REGION_KEY, region_id or "all")
-        self.proxy.set_preferred_region(region_id)
+        self.contact_list.set_preferred_region(region_id)
 
     def _show_result(self) -> None:
-        result = self.proxy.result
-        query = self.proxy.query
+        result = self.contact_list.result
+        query = self.contact_list.query
         warning = False
         parts: list[str] = []
         if query.strip() and (result.fallback or not result.rows):
@@ -442,10 +439,10 @@ class MainWindow(QMainWindow):
         self.notice.style().polish(self.notice)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
-        first = self.proxy.index(0, 0)
+        first = self.model.index(0, 0)
         self.list_view.setCurrentIndex(first)
         if first.isValid():
-            self.list_view.scrollTo(first)
+            self.list_view.reveal(first)
         else:
             self.detail.show_entry(None)
 
@@ -456,12 +453,12 @@ class MainWindow(QMainWindow):
         self.contact_actions.update_for(shown)
 
     def _move_selection(self, step: int) -> None:
-        count = self.proxy.rowCount()
+        count = self.model.rowCount()
         if count == 0:
             return
         row = self.list_view.currentIndex().row()
         row = min(max(row + step, 0), count - 1) if row >= 0 else 0
-        self.list_view.setCurrentIndex(self.proxy.index(row, 0))
+        self.list_view.setCurrentIndex(self.model.index(row, 0))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
