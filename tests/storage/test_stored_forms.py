@@ -24,6 +24,7 @@ from cst_directory.domain.phone import parse_number
 from cst_directory.storage import contact_rows, contact_store
 from cst_directory.storage.contact_book import StoredContactBook
 from cst_directory.storage.contact_store import STORE_FILE, ContactStore, DuplicateContactError
+from cst_directory.storage.store_files import identity_of
 from tests.storage.test_faults_store import child_env, fill, home, small_disk
 
 __all__ = ["home", "small_disk"]  # fixtures, used by name
@@ -295,3 +296,19 @@ def test_a_batch_with_a_duplicate_stores_nothing(home: Path, directory: BuiltinD
     assert [e.name for e in added] == ["One", "Twice"]
     assert sorted(e.name for e in store.contacts()) == ["Ann", "One", "Twice"]
     book.close()
+
+
+def test_a_folder_named_with_uri_characters_is_read_as_itself(tmp_path: Path) -> None:
+    # The read-only and change-log checks open the file by URI, where "?", "#" and "%41" mean something.
+    folder = tmp_path / "what? #1 %41"
+    folder.mkdir(mode=0o700)
+    (tmp_path / "what").mkdir(mode=0o700)  # where a URI cut at "?" would point
+    store = ContactStore(folder)
+    store.add(contact("Ann", "020 7946 0001"))
+    store.close()
+    with closing(sqlite3.connect(folder / STORE_FILE)) as conn:
+        identity = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    assert identity != 0
+    assert identity_of(folder / STORE_FILE, "mode=ro") == identity
+    assert identity_of(folder / STORE_FILE, "immutable=1") == identity
+    assert not (tmp_path / "what" / STORE_FILE).exists()

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
-import shutil
 import sqlite3
-import urllib.parse
 from pathlib import Path
 
 from cst_directory.storage.data_files import create_private_file
@@ -24,7 +21,8 @@ def stamp_identity(conn: sqlite3.Connection) -> None:
     which file the log belongs to. Read inside the write lock, so two programs never pick two ids."""
     identity = int(conn.execute("PRAGMA application_id").fetchone()[0])
     if identity == 0:
-        identity = secrets.randbelow(2**31 - 1) + 1
+        # os.urandom rather than secrets, whose imports (hmac, hashlib) every launch would pay for this.
+        identity = int.from_bytes(os.urandom(4), "big") % (2**31 - 1) + 1
     conn.execute(f"PRAGMA application_id = {identity}")
 
 
@@ -39,7 +37,10 @@ def identity_of(path: Path, mode: str) -> int | None:
 
 
 def connect_uri(path: Path, options: str, busy_timeout_ms: int) -> sqlite3.Connection:
-    uri = f"file:{urllib.parse.quote(str(path.absolute()))}?{options}"
+    # SQLite reads "%XX" as an escape and "?" or "#" as the end of the path: only those are escaped (and
+    # urllib.parse, with ipaddress behind it, stays out of every launch).
+    escaped = str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    uri = f"file:{escaped}?{options}"
     conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, isolation_level=None,
                            check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -64,7 +65,8 @@ def reserve_free_name(wanted: Path) -> Path:
 def copy_to_free_name(source: Path, wanted: Path) -> Path:
     target = reserve_free_name(wanted)
     with open(source, "rb") as src, open(target, "r+b") as dst:
-        shutil.copyfileobj(src, dst)
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
         dst.flush()
         os.fsync(dst.fileno())
     return target
