@@ -106,7 +106,7 @@ def test_a_failing_store_keeps_the_dialog_and_everything_typed(
     def full(*_args: object, **_kwargs: object) -> Entry:
         raise StorageError(StorageProblem.FULL, "The disk holding your contacts is full: free some space.")
 
-    monkeypatch.setattr(window._book, "add", full)
+    monkeypatch.setattr(window.contact_list.book, "add", full)
     dialog = open_dialog(qtbot, window)
     qtbot.keyClicks(dialog.name_field, "Neighbour")
     qtbot.keyClicks(dialog.number_field, "07911123456")
@@ -119,8 +119,8 @@ def test_a_failing_store_keeps_the_dialog_and_everything_typed(
 
 
 def test_edit_delete_and_undo_by_keyboard(qtbot: QtBot, window: MainWindow) -> None:
-    window._book.add(ContactDraft("Neighbour", "07911 123456"))
-    window.reload_entries()
+    window.contact_list.book.add(ContactDraft("Neighbour", "07911 123456"))
+    window.contact_list.reload()
     window.set_query("neighbour")
     window.list_view.setFocus()
     dialog = open_dialog(qtbot, window, Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier)
@@ -142,9 +142,9 @@ def test_edit_delete_and_undo_by_keyboard(qtbot: QtBot, window: MainWindow) -> N
 
 
 def test_undo_button_restores_with_the_same_id(qtbot: QtBot, window: MainWindow) -> None:
-    added = window._book.add(ContactDraft("Neighbour", "07911 123456"))
-    window.reload_entries()
-    assert window.select_entry(added.id)
+    added = window.contact_list.book.add(ContactDraft("Neighbour", "07911 123456"))
+    window.contact_list.reload()
+    assert window.contact_list.select_entry(added.id)
     qtbot.mouseClick(window.detail.delete_button, Qt.MouseButton.LeftButton)
     assert personal(window) == []
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)

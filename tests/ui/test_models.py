@@ -8,6 +8,7 @@ import pytest
 from PySide6 import QtGui
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 
 from cst_directory.domain.directory import BuiltinDirectory
@@ -16,6 +17,7 @@ from cst_directory.domain.phone import parse_number
 from cst_directory.domain.search import DirectorySearch, SearchResult
 from cst_directory.ui.contact_list import ContactList
 from cst_directory.ui.entry_model import BADGES_ROLE, ENTRY_ROLE, NUMBER_ROLE, EntryListModel
+from tests.ui.memory_book import MemoryBook
 
 # Every kind of query, with the kind of result it gives.
 QUERIES = {"": "everything", "cst": "text", "samaritans": "text", "manchester": "region", "NW4": "region",
@@ -40,9 +42,10 @@ def test_list_model_passes_the_model_tester(qtmodeltester: ModelTester,
 
 
 @pytest.fixture
-def contacts(directory: BuiltinDirectory) -> ContactList:
-    contact_list = ContactList(DirectorySearch(directory.region_index()), region_names(directory))
-    contact_list.set_entries(directory.entries)
+def contacts(qapp: QApplication, directory: BuiltinDirectory) -> ContactList:
+    contact_list = ContactList(MemoryBook(directory.entries), DirectorySearch(directory.region_index()),
+                               region_names(directory))
+    contact_list.start()
     return contact_list
 
 

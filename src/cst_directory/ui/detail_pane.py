@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import long_date
+from cst_directory.ui.contact_list import ContactList
+from cst_directory.ui.entry_rules import Allowed
 
 
 class _TallScrollArea(QScrollArea):
@@ -31,17 +33,17 @@ class _TallScrollArea(QScrollArea):
 
 
 class DetailPane(QFrame):
-    """Shows one entry in full, with its copy, call, favourite, edit and delete buttons."""
+    """Shows the list's selected entry in full, with its copy, call, favourite, edit and delete buttons."""
 
     copy_requested = Signal(str)
-    call_requested = Signal(str)
-    favourite_requested = Signal()
+    call_requested = Signal(object)
+    """With the entry whose number is to be called."""
     edit_requested = Signal()
-    delete_requested = Signal()
 
     def __init__(self, region_names: dict[str | None, str], checked: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._contacts: ContactList | None = None
         self._checked = checked
         self.setObjectName("detailPane")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -82,6 +84,14 @@ class DetailPane(QFrame):
         self._lay_out(buttons, own_buttons)
         self.show_entry(None)
 
+    def follow(self, contacts: ContactList) -> None:
+        """Show the list's selected entry as the list allows, and act on it from the buttons."""
+        self._contacts = contacts
+        contacts.current_changed.connect(self._show_current)
+        self.favourite_button.clicked.connect(contacts.toggle_favourite)
+        self.delete_button.clicked.connect(contacts.remove_current)
+        self.show_entry(contacts.current, contacts.allowed)
+
     def _build_buttons(self) -> tuple[QHBoxLayout, QHBoxLayout]:
         self.copy_button = QPushButton(self.tr("&Copy"))
         self.copy_international_button = QPushButton(self.tr("Copy &international"))
@@ -99,9 +109,7 @@ class DetailPane(QFrame):
         self.favourite_button.setToolTip(self.tr("Favourites are listed right after 999 (Ctrl+B)"))
         self.edit_button = QPushButton(self.tr("Edit…"))
         self.delete_button = QPushButton(self.tr("Delete"))
-        self.favourite_button.clicked.connect(self.favourite_requested)
         self.edit_button.clicked.connect(self.edit_requested)
-        self.delete_button.clicked.connect(self.delete_requested)
         own_buttons = QHBoxLayout()
         for button in (self.favourite_button, self.edit_button, self.delete_button):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -143,19 +151,21 @@ class DetailPane(QFrame):
     def entry(self) -> Entry | None:
         return self._entry
 
-    def show_entry(self, entry: Entry | None) -> None:
+    def show_entry(self, entry: Entry | None, allowed: Allowed | None = None) -> None:
+        """Show entry, its buttons as allowed (by default as the rules allow for it)."""
         self._entry = entry
-        for button in (self.copy_button, self.call_button, self.favourite_button):
-            button.setEnabled(entry is not None)
-        personal = entry is not None and not entry.builtin
-        self.edit_button.setVisible(personal)
-        self.delete_button.setVisible(personal)
-        self.favourite_button.setText(self.tr("★ Unfavourite") if entry and entry.favourite
+        allowed = allowed or Allowed.for_entry(entry)
+        self.copy_button.setEnabled(allowed.copy)
+        self.call_button.setEnabled(allowed.call)
+        self.favourite_button.setEnabled(allowed.favourite)
+        self.copy_international_button.setEnabled(allowed.copy_international)
+        self.edit_button.setVisible(allowed.edit)
+        self.delete_button.setVisible(allowed.remove)
+        self.favourite_button.setText(self.tr("★ Unfavourite") if allowed.is_favourite
                                       else self.tr("☆ Favourite"))
         if entry is None:
             for label in self.text_labels():
                 label.clear()
-            self.copy_international_button.setEnabled(False)
             self.scroll_area.updateGeometry()
             return
         number = entry.number
@@ -165,7 +175,6 @@ class DetailPane(QFrame):
             self.international_label.setText(self.tr("International: %s") % number.international)
         else:
             self.international_label.setText(self.tr("Short code: dial %s from any UK phone") % number.dial)
-        self.copy_international_button.setEnabled(number.international is not None)
         if entry.region is None and not entry.builtin:
             # "National" describes the UK-wide built-in lines; a contact of the user's simply has no region.
             self.region_label.setText(self.tr("Region: none chosen"))
@@ -187,6 +196,9 @@ class DetailPane(QFrame):
         # The scroll area is not in the labels' layout: tell the window its least width may have changed.
         self.scroll_area.updateGeometry()
 
+    def _show_current(self, entry: Entry | None) -> None:
+        self.show_entry(entry, self._contacts.allowed if self._contacts else None)
+
     def _copy(self) -> None:
         if self._entry is not None:
             self.copy_requested.emit(self._entry.number.display)
@@ -197,4 +209,4 @@ class DetailPane(QFrame):
 
     def _call(self) -> None:
         if self._entry is not None:
-            self.call_requested.emit(self._entry.number.tel_uri)
+            self.call_requested.emit(self._entry)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import compress, count
+from operator import ne
 from typing import Any
 
 from PySide6 import QtGui
@@ -21,8 +23,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class EntryListModel(QAbstractListModel):
-    """Shows entries[rows[0]], entries[rows[1]], ...: the result exactly as the search ordered it, with no
-    question asked of any entry that is not shown."""
+    """Shows entries[rows[0]], entries[rows[1]], ...: a search result exactly as the search ordered it."""
 
     def __init__(self, region_names: dict[str | None, str], parent: QObject | None = None, *,
                  today: dt.date | None = None) -> None:
@@ -60,6 +61,45 @@ class EntryListModel(QAbstractListModel):
         self._rows = rows
         self.endResetModel()
 
+    def update(self, entries: Sequence[Entry], rows: Sequence[int], changed: Iterable[int]) -> bool:
+        """Show rows in place of the current ones, told to Qt as the rows inserted, removed or moved, and
+        the changed slots' rows as changed: selections and scroll positions then follow the entries.
+        False when the difference is more than one run of rows, and the list was reset instead."""
+        old = self._rows
+        shorter = min(len(old), len(rows))
+        same_start = _common_length(old, rows, shorter)
+        same_end = min(_common_length(reversed(old), reversed(rows), shorter), shorter - same_start)
+        gone = old[same_start:len(old) - same_end]
+        came = rows[same_start:len(rows) - same_end]
+        top = QModelIndex()
+        self._entries = entries
+        if gone and came:
+            last = same_start + len(gone) - 1
+            if len(gone) == len(came) and gone[0] == came[-1] and gone[1:] == came[:-1]:
+                self.beginMoveRows(top, same_start, same_start, top, last + 1)
+            elif len(gone) == len(came) and gone[-1] == came[0] and gone[:-1] == came[1:]:
+                self.beginMoveRows(top, last, last, top, same_start)
+            else:
+                self.show(entries, rows)
+                return False
+            self._rows = rows
+            self.endMoveRows()
+        elif gone:
+            self.beginRemoveRows(top, same_start, same_start + len(gone) - 1)
+            self._rows = rows
+            self.endRemoveRows()
+        elif came:
+            self.beginInsertRows(top, same_start, same_start + len(came) - 1)
+            self._rows = rows
+            self.endInsertRows()
+        else:
+            self._rows = rows
+        for slot in changed:
+            row = self.row_of(slot)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
+        return True
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -94,3 +134,8 @@ class EntryListModel(QAbstractListModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _common_length(first: Iterable[int], second: Iterable[int], shorter: int) -> int:
+    """How many items the two start with alike (shorter: the length of the shorter), compared in C."""
+    return next(compress(count(), map(ne, first, second)), shorter)

@@ -1,15 +1,14 @@
-"""The main window: the 999 banner, the search field and region choice, the list and the detail pane."""
+"""The main window: the 999 banner, search field, region choice, list and detail pane, laid out and wired."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDesktopServices,
-    QGuiApplication,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -30,29 +29,26 @@ from PySide6.QtWidgets import (
 
 from cst_directory import APP_NAME
 from cst_directory.domain.book import ContactBook
-from cst_directory.domain.contacts import ContactDraft
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
-from cst_directory.domain.errors import StorageError
 from cst_directory.domain.presenting import fallback_sentence, region_sentence, suggestion_sentence
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.ui.about_dialog import AboutDialog
 from cst_directory.ui.contact_actions import ContactActions
-from cst_directory.ui.contact_dialog import ContactDialog
-from cst_directory.ui.contact_list import ContactList
+from cst_directory.ui.contact_list import WATCH_INTERVAL_MS, ContactList
 from cst_directory.ui.detail_pane import DetailPane
 from cst_directory.ui.entry_delegate import EntryDelegate
 from cst_directory.ui.entry_list_view import EntryListView
-from cst_directory.ui.entry_model import ENTRY_ROLE
+from cst_directory.ui.number_handoff import NumberHandoff, UrlOpener
+from cst_directory.ui.status_line import CONFIRMATION_MS, StatusLine
 from cst_directory.ui.warning_bar import WarningBar
+
+__all__ = ["CONFIRMATION_MS", "WATCH_INTERVAL_MS", "MainWindow"]
 
 REGION_KEY = "region"
 GEOMETRY_KEY = "window/geometry"
 SPLITTER_KEY = "window/splitter"
-# Long enough to read after looking away to dial, short enough not to describe a stale copy.
-CONFIRMATION_MS = 8000
-# Changes made in another window or by cstdir show within this; data_version makes each check cheap.
-WATCH_INTERVAL_MS = 1000
+_MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
 
 STYLE = """
 #emergencyBanner { background: #b00020; color: white; font-weight: bold; padding: 10px 14px; }
@@ -63,10 +59,10 @@ STYLE = """
 #warning { background: #fff4d6; color: #5a3b00; padding: 6px 14px; }
 """
 
-UrlOpener = Callable[[QUrl], bool]
-
 
 class MainWindow(QMainWindow):
+    """Lays out the window and wires its widgets to the contact list, the actions and the clipboard."""
+
     number_copied = Signal(str)
     first_painted = Signal()
 
@@ -76,22 +72,26 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._directory = directory
         self._data_folder = data_folder
-        self.about_dialog: AboutDialog | None = None
-        self._book = book
-        self._removed: Entry | None = None
         self._settings = settings
         self._open_url = open_url
         self._painted = False
+        self.about_dialog: AboutDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.setStyleSheet(STYLE)
 
         region_names: dict[str | None, str] = {r.id: r.name for r in directory.regions}
         region_names[None] = self.tr("National")
-        self.contact_list = ContactList(search, region_names, self)
+        self.contact_list = ContactList(book, search, region_names, self)
         self.model = self.contact_list.model
+        self.handoff = NumberHandoff(open_url, self)
         self._build_search(directory)
         self._build_list(region_names, directory.checked)
-        self._build_status()
+        self.status = StatusLine()
+        self.confirmation = self.status.confirmation
+        self.undo_button = self.status.undo_button
+        self.warning = WarningBar()
+        regions = [(region.id, region.name) for region in directory.regions]
+        self.contact_actions = ContactActions(self.contact_list, self.handoff, self, regions)
         self._lay_out()
         self._connect()
         self._restore_settings()
@@ -124,25 +124,15 @@ class MainWindow(QMainWindow):
         self.list_view = EntryListView()
         self.list_view.setObjectName("entryList")
         self.list_view.setModel(self.model)
+        # The list's own selection: what is selected is decided in one place, whoever asks for it.
+        default_selection = self.list_view.selectionModel()
+        self.list_view.setSelectionModel(self.contact_list.selection)
+        default_selection.deleteLater()
         self.list_view.setItemDelegate(EntryDelegate(self.list_view))
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.list_view.setAccessibleName(self.tr("Directory entries"))
         self.detail = DetailPane(region_names, checked)
-
-    def _build_status(self) -> None:
-        self.confirmation = QLabel()
-        self.confirmation.setObjectName("confirmation")
-        self.undo_button = QPushButton(self.tr("&Undo"))
-        self.undo_button.hide()
-        self.warning = WarningBar()
-        self.contact_actions = ContactActions(self)
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
-        self._watch_timer.timeout.connect(self._check_for_changes)
-        self._confirmation_timer = QTimer(self)
-        self._confirmation_timer.setSingleShot(True)
-        self._confirmation_timer.setInterval(CONFIRMATION_MS)
-        self._confirmation_timer.timeout.connect(self._clear_confirmation)
+        self.detail.follow(self.contact_list)
 
     def _lay_out(self) -> None:
         search_row = QHBoxLayout()
@@ -162,10 +152,7 @@ class MainWindow(QMainWindow):
         body.addLayout(search_row)
         body.addWidget(self.notice)
         body.addWidget(self.splitter, 1)
-        status_row = QHBoxLayout()
-        status_row.addWidget(self.confirmation, 1)
-        status_row.addWidget(self.undo_button)
-        body.addLayout(status_row)
+        body.addWidget(self.status)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -176,19 +163,32 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _connect(self) -> None:
-        self.search_field.textChanged.connect(self.contact_list.set_query)
+        contacts = self.contact_list
+        self.search_field.textChanged.connect(contacts.set_query)
         self.search_field.returnPressed.connect(self.copy_current)
+        contacts.query_changed.connect(self.search_field.setText)
         self.region_choice.currentIndexChanged.connect(self._region_chosen)
-        self.contact_list.result_changed.connect(self._show_result)
-        self.list_view.selectionModel().currentChanged.connect(self._current_changed)
+        contacts.result_changed.connect(self._show_result)
+        contacts.row_revealed.connect(self.list_view.reveal)
         self.list_view.activated.connect(self._copy_index)
-        self.detail.copy_requested.connect(self.copy_text)
-        self.detail.call_requested.connect(self._call)
-        self.detail.favourite_requested.connect(self.toggle_favourite)
-        self.detail.edit_requested.connect(self.edit_contact)
-        self.detail.delete_requested.connect(self.remove_contact)
-        self.add_button.clicked.connect(self.add_contact)
-        self.undo_button.clicked.connect(self.undo_remove)
+        contacts.contact_saved.connect(lambda entry: self._confirm(self.tr("Saved “%s”.") % entry.name))
+        contacts.contact_removed.connect(
+            lambda entry: self.status.confirm(self.tr("Deleted “%s”.") % entry.name, undo=True))
+        contacts.contact_restored.connect(
+            lambda entry: self._confirm(self.tr("Restored “%s”.") % entry.name))
+        contacts.change_failed.connect(lambda text: self.status.confirm(text, warning=True))
+        contacts.notice_changed.connect(self.warning.set_book_notice)
+        contacts.watch_failed.connect(self.warning.set_passing)
+        self.handoff.number_copied.connect(lambda text: self._confirm(self.tr("Copied %s") % text))
+        self.handoff.number_copied.connect(self.number_copied)
+        self.handoff.call_failed.connect(lambda number: self.status.confirm(
+            self.tr("No app on this computer can make calls: dial %s from your phone.") % number,
+            warning=True))
+        self.detail.copy_requested.connect(self.handoff.copy)
+        self.detail.call_requested.connect(self.handoff.call)
+        self.detail.edit_requested.connect(self.contact_actions.edit_contact)
+        self.add_button.clicked.connect(self.contact_actions.add_contact)
+        self.undo_button.clicked.connect(contacts.undo_remove)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear_search)
         self.contact_actions.install(self.menuBar(), self.list_view)
@@ -196,8 +196,6 @@ class MainWindow(QMainWindow):
         self.about_action = help_menu.addAction(self.tr("&About CST Directory"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
-        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.list_view.customContextMenuRequested.connect(self.contact_actions.show_context_menu)
 
     def _restore_settings(self) -> None:
         # A hand-edited or damaged settings file can hold anything: only real saved states are restored.
@@ -212,15 +210,14 @@ class MainWindow(QMainWindow):
         # setCurrentIndex fires _region_chosen only on a change, so apply the region either way.
         self.region_choice.setCurrentIndex(max(position, 0))
         self.contact_list.set_preferred_region(self.region_choice.currentData())
-        self.contact_list.refresh()
 
     def start(self) -> None:
         """Load the entries and begin watching for changes made elsewhere."""
-        self.reload_entries()
-        if self._book.moved_aside is not None:
+        self.contact_list.start()
+        book = self.contact_list.book
+        if book.moved_aside is not None:
             self.add_warning(self.tr("Your contacts file was damaged. It was kept as %s and a new, "
-                                     "empty one was started.") % self._book.moved_aside)
-        self._watch_timer.start()
+                                     "empty one was started.") % book.moved_aside)
 
     # Public actions, used by the keyboard contract and by tests.
 
@@ -250,124 +247,16 @@ class MainWindow(QMainWindow):
     def entries_shown(self) -> list[Entry]:
         return self.contact_list.entries_shown()
 
-    def set_entries(self, entries: Sequence[Entry], select_id: str | None = None) -> None:
-        """Show new entries, keeping the selection on the same entry where it is still shown."""
-        current = self.current_entry()
-        keep = select_id or (current.id if current else None)
+    def current_entry(self) -> Entry | None:
+        return self.contact_list.current
+
+    def set_entries(self, entries: Sequence[Entry]) -> None:
+        """Show these entries instead of the book's (for layout checks), the selection kept where shown."""
         self.contact_list.set_entries(entries)
-        if keep is not None:
-            self.select_entry(keep)
-
-    def reload_entries(self, select_id: str | None = None) -> None:
-        # entries() never fails: whatever the contacts file holds, the built-in numbers come back, and
-        # the book's notice says what could not be read.
-        self.set_entries(self._book.entries(), select_id)
-        self.warning.set_book_notice(self._book.notice)
-
-    def select_entry(self, entry_id: str) -> bool:
-        for row, entry in enumerate(self.contact_list.entries_shown()):
-            if entry.id == entry_id:
-                index = self.model.index(row, 0)
-                self.list_view.setCurrentIndex(index)
-                self.list_view.reveal(index)
-                return True
-        return False
 
     def add_warning(self, text: str) -> None:
         """Show text after any warning already shown: several things can be wrong at once."""
         self.warning.add_lasting(text)
-
-    # Changing the user's own contacts.
-
-    def add_contact(self) -> None:
-        def save(draft: ContactDraft, allow_unverified: bool, allow_duplicate: bool) -> Entry:
-            return self._book.add(draft, allow_unverified=allow_unverified, allow_duplicate=allow_duplicate)
-        self._run_dialog(ContactDialog(save, self._region_choices(), parent=self))
-
-    def edit_contact(self) -> None:
-        entry = self.current_entry()
-        if entry is None or entry.builtin:
-            return
-
-        def save(draft: ContactDraft, allow_unverified: bool, allow_duplicate: bool) -> Entry:
-            return self._book.edit(entry.id, draft, allow_unverified=allow_unverified,
-                                   allow_duplicate=allow_duplicate)
-        self._run_dialog(ContactDialog(save, self._region_choices(), entry, parent=self))
-
-    def remove_contact(self) -> None:
-        entry = self.current_entry()
-        if entry is None or entry.builtin:
-            return
-        try:
-            self._removed = self._book.remove(entry.id)
-        except (StorageError, LookupError, ValueError) as exc:
-            self._confirm(str(exc), warning=True)
-            return
-        self.reload_entries()
-        self._confirm(self.tr("Deleted “%s”.") % entry.name, warning=False)
-        self.undo_button.show()
-
-    def undo_remove(self) -> None:
-        removed = self._removed
-        if removed is None:
-            return
-        try:
-            restored = self._book.restore(removed)
-        except (StorageError, ValueError) as exc:
-            self._confirm(str(exc), warning=True)
-            return
-        self._removed = None
-        self.reload_entries(select_id=restored.id)
-        self._confirm(self.tr("Restored “%s”.") % restored.name, warning=False)
-
-    def toggle_favourite(self) -> None:
-        entry = self.current_entry()
-        if entry is None:
-            return
-        try:
-            self._book.set_favourite(entry.id, not entry.favourite)
-        except (StorageError, LookupError) as exc:
-            self._confirm(str(exc), warning=True)
-            return
-        self.reload_entries(select_id=entry.id)
-
-    def _run_dialog(self, dialog: ContactDialog) -> None:
-        dialog.saved.connect(self._saved)
-        dialog.open_entry_requested.connect(self._open_entry)
-        dialog.setModal(True)
-        dialog.open()
-
-    def _saved(self, entry: Entry) -> None:
-        self.reload_entries(select_id=entry.id)
-        if not self.select_entry(entry.id):
-            # The search hides the new contact: clear it rather than leave the user wondering.
-            self.search_field.clear()
-            self.select_entry(entry.id)
-        self._confirm(self.tr("Saved “%s”.") % entry.name, warning=False)
-
-    def _open_entry(self, entry_id: str) -> None:
-        if not self.select_entry(entry_id):
-            self.search_field.clear()
-            self.select_entry(entry_id)
-        self.list_view.setFocus()
-
-    def _region_choices(self) -> list[tuple[str, str]]:
-        return [(region.id, region.name) for region in self._directory.regions]
-
-    def _check_for_changes(self) -> None:
-        try:
-            changed = self._book.has_changed()
-        except StorageError as exc:
-            self.warning.set_passing(exc.message)
-            return
-        self.warning.set_passing(None)
-        if changed:
-            self.reload_entries()
-
-    def current_entry(self) -> Entry | None:
-        index = self.list_view.currentIndex()
-        entry = index.data(ENTRY_ROLE) if index.isValid() else None
-        return entry if isinstance(entry, Entry) else None
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -378,39 +267,15 @@ class MainWindow(QMainWindow):
         self.focus_search()
 
     def copy_current(self) -> None:
-        entry = self.current_entry()
-        if entry is not None:
-            self.copy_text(entry.number.display)
-
-    def copy_text(self, text: str) -> None:
-        QGuiApplication.clipboard().setText(text)
-        self._confirm(self.tr("Copied %s") % text, warning=False)
-        self.number_copied.emit(text)
+        self.handoff.copy_entry(self.contact_list.current)
 
     # Internals.
 
-    def _clear_confirmation(self) -> None:
-        self.confirmation.clear()
-        self.undo_button.hide()
-
-    def _confirm(self, text: str, *, warning: bool) -> None:
-        self.undo_button.hide()
-        self.confirmation.setProperty("warning", warning)
-        self.confirmation.style().polish(self.confirmation)
-        self.confirmation.setText(text)
-        self._confirmation_timer.start()
+    def _confirm(self, text: str) -> None:
+        self.status.confirm(text)
 
     def _copy_index(self, index: QModelIndex) -> None:
-        entry = index.data(ENTRY_ROLE)
-        if isinstance(entry, Entry):
-            self.copy_text(entry.number.display)
-
-    def _call(self, tel_uri: str) -> None:
-        entry = self.current_entry()
-        if not self._open_url(QUrl(tel_uri)):
-            number = entry.number.display if entry else tel_uri
-            message = self.tr("No app on this computer can make calls: dial %s from your phone.")
-            self._confirm(message % number, warning=True)
+        self.handoff.copy_entry(self.model.entry_at(index.row()))
 
     def _region_chosen(self, position: int) -> None:
         region_id = self.region_choice.itemData(position)
@@ -439,34 +304,13 @@ class MainWindow(QMainWindow):
         self.notice.style().polish(self.notice)
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
-        first = self.model.index(0, 0)
-        self.list_view.setCurrentIndex(first)
-        if first.isValid():
-            self.list_view.reveal(first)
-        else:
-            self.detail.show_entry(None)
-
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        entry = current.data(ENTRY_ROLE) if current.isValid() else None
-        shown = entry if isinstance(entry, Entry) else None
-        self.detail.show_entry(shown)
-        self.contact_actions.update_for(shown)
-
-    def _move_selection(self, step: int) -> None:
-        count = self.model.rowCount()
-        if count == 0:
-            return
-        row = self.list_view.currentIndex().row()
-        row = min(max(row + step, 0), count - 1) if row >= 0 else 0
-        self.list_view.setCurrentIndex(self.model.index(row, 0))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
-            step = steps.get(Qt.Key(event.key()))
+            step = _MOVES.get(Qt.Key(event.key()))
             if step is not None:
-                self._move_selection(step)
+                self.contact_list.move_selection(step)
                 return True
         return super().eventFilter(watched, event)
 
