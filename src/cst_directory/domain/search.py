@@ -44,8 +44,7 @@ class SearchResult:
 
 @dataclass(frozen=True, slots=True)
 class _TextHits:
-    """The last text query's hits in listing order, with their texts beside them: a query that extends
-    it filters these instead of every entry."""
+    """The last text query's hits in listing order, with their texts: what a query typed on filters."""
 
     index: SearchIndex
     version: int

@@ -1,9 +1,8 @@
-"""The entries a search runs over, kept in slots that one change at a time can update: the folded texts,
-the number columns and the listing orders, each changed in place rather than worked out again.
+"""The entries a search runs over, with their texts, numbers and listing orders, changed one at a time."""
 
-Every per-row pass a keystroke makes here runs inside C (map, compress, bytes, sorted with a built-in
-key), never as a Python loop over the rows; Python runs per hit only where hits are few.
-"""
+# Every per-row pass a keystroke makes here runs inside C (map, compress, bytes, sorted with a built-in
+# key), never as a Python loop over the rows; Python runs per hit only where hits are few. A change
+# moves one slot in each order already built (a bisection and a list insert) instead of sorting again.
 
 from __future__ import annotations
 
@@ -62,11 +61,10 @@ def _profile(entry: Entry) -> _Profile:
 
 
 class SearchIndex:
-    """Entries in slots, with what searching them needs, updated one entry at a time.
+    """Entries in slots, with what searching them needs, updated one entry at a time."""
 
-    A slot keeps its number for the index's life: a removed entry leaves its slot empty (never matched,
-    never ordered) and an added one takes a new slot at the end, so result rows never need renumbering.
-    """
+    # A slot keeps its number for the index's life: a removed entry leaves its slot empty (never matched,
+    # never ordered) and an added one takes a new slot at the end, so result rows never need renumbering.
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         self._entries: list[Entry] = list(entries)
@@ -230,8 +228,9 @@ class SearchIndex:
 
 
 class _Order:
-    """One listing order of the held slots, with each slot's search text beside it in the same order, so
-    that a text query scans the texts in the order the hits are to be shown."""
+    """One listing order of the held slots, each slot's search text beside it, in the same order."""
+
+    # With the texts in listing order, a text query's hits come out of one pass already in order.
 
     def __init__(self, kind: OrderKind, slots: list[int], texts: list[str]) -> None:
         self.kind = kind
@@ -315,8 +314,9 @@ def _rank(profile: _Profile, kind: OrderKind) -> _Rank:
 
 
 class _NumberColumns:
-    """Every slot's number digits, and the digit strings each entry is dialled by sorted, so that a number
-    query finds the numbers a prefix starts by bisection and the numbers holding it by one pass in C."""
+    """Every slot's number digits, and the digit strings entries are dialled by, sorted for bisection."""
+
+    # A prefix finds the numbers it starts by bisection; the numbers holding it are found by a pass in C.
 
     def __init__(self, entries: Sequence[Entry], live: bytearray) -> None:
         numbers = list(map(_NUMBER, entries))

@@ -10,12 +10,11 @@ LAYOUT_BATCH = 500
 
 
 class EntryListView(QListView):
-    """A QListView that lays a long list out in batches and scrolls to a row once it is laid out.
+    """A QListView that lays a long list out in batches and scrolls to a row once it is laid out."""
 
-    QListView lays out every row after each reset or insertion, asking the model for an index of each;
-    for a Python model that is a Python call per row (about 150 ms for 100,000 rows). In batches the first
-    screenful shows at once and the rest follows between keystrokes instead of before the next one.
-    """
+    # QListView lays out every row after each reset or insertion, asking the model for an index of each;
+    # for a Python model that is a Python call per row (about 150 ms for 100,000 rows). In batches the
+    # first screenful shows at once and the rest follows between keystrokes instead of before the next.
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
