@@ -170,3 +170,21 @@ def test_a_favourite_moves_in_the_listing_without_a_rebuild(directory: BuiltinDi
     after = ids(index.entries, search.search_in(index, "").rows)
     assert after[:2] == ["uk-emergency-999", "uk-samaritans"]
     assert sorted(after) == sorted(before)
+
+
+def test_preparing_builds_what_the_first_query_of_each_kind_uses(
+        directory: BuiltinDirectory, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = SearchIndex(directory.entries)
+    search = DirectorySearch(directory.region_index())
+    for step in search.preparations(index, "north"):
+        step()
+    expected = {query: search.search_in(SearchIndex(directory.entries), query, "north").rows
+                for query in ("", "0161 7", "manchester", "NW4", "Cardiff")}
+
+    def never(*_args: object) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr("cst_directory.domain.search_index._Order.build", never)
+    monkeypatch.setattr("cst_directory.domain.search_index._NumberColumns.__init__", never)
+    for query, rows in expected.items():
+        assert search.search_in(index, query, "north").rows == rows, query

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import compress, repeat
 from operator import contains
 
@@ -82,6 +83,15 @@ class DirectorySearch:
             if result is not None:
                 return SearchResult(result.rows, result.region, suggestion=suggestion)
         return SearchResult(_fallback(index), None, fallback=True)
+
+    def preparations(self, index: SearchIndex, preferred_region: str | None = None
+                     ) -> list[Callable[[], object]]:
+        """What the first query of each kind would otherwise build, as steps to run one at a time while
+        nobody is typing: the listing order, the number columns and each region's rows."""
+        steps: list[Callable[[], object]] = [lambda: index.order((preferred_region, False)), index.numbers,
+                                             lambda: index.order((None, True))]
+        steps += [partial(index.region_rows, region_id) for region_id in self.regions.regions]
+        return steps
 
     def _index_for(self, entries: Sequence[Entry]) -> SearchIndex:
         # The window and cstdir search one tuple many times: what depends on it alone is worked out once.

@@ -56,6 +56,10 @@ class ContactList(QObject):
         self.model = EntryListModel(region_names, self)
         self.selection = QItemSelectionModel(self.model, self)
         self.selection.currentChanged.connect(self._current_moved)
+        self._preparing: list[Callable[[], object]] = []
+        self._prepare = QTimer(self)
+        self._prepare.setInterval(0)
+        self._prepare.timeout.connect(self._prepare_next)
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self.check_for_changes)
@@ -105,6 +109,9 @@ class ContactList(QObject):
         keep = select_id or (self._current.id if self._current else None)
         self._index = SearchIndex(entries)
         self._refresh(keep)
+        # One step per turn of the event loop, so that a key typed meanwhile waits for one step at most.
+        self._preparing = self._search.preparations(self._index, self._preferred_region)
+        self._prepare.start()
 
     def set_query(self, query: str) -> None:
         if query != self._query:
@@ -225,6 +232,12 @@ class ContactList(QObject):
         except (StorageError, LookupError, ValueError) as exc:
             self.change_failed.emit(str(exc))
             return None
+
+    def _prepare_next(self) -> None:
+        if self._preparing:
+            self._preparing.pop(0)()
+        else:
+            self._prepare.stop()
 
     def _set_removed(self, entry: Entry | None) -> None:
         self._removed = entry
