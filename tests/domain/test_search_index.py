@@ -14,7 +14,7 @@ from cst_directory.domain.search import DirectorySearch, SearchIndex
 
 QUERIES = ("", "cohen", "coh", "rabbi cohen", "manchester", "NW4", "Cardiff", "Sto", "0161 7", "07911",
            "+44 7911", "+33 1", "999", "112", "9", "0", "1234", "zzzz", "Manchster", "national", "neighbour",
-           "my contact", "samaritans")
+           "my contact", "samaritans", "016", "07", "+44 16", "79", "11", "+3")
 NAMES = ("Rabbi Cohen", "Mrs Cohen", "Neighbour", "School office", "Cohen & Co", "Aaron", "Zelda Levy",
          "Manchester friend")
 NUMBERS = tuple(parse_number(text, allow_unverified=True) for text in (
@@ -188,3 +188,14 @@ def test_preparing_builds_what_the_first_query_of_each_kind_uses(
     monkeypatch.setattr("cst_directory.domain.search_index._NumberColumns.__init__", never)
     for query, rows in expected.items():
         assert search.search_in(index, query, "north").rows == rows, query
+
+
+def test_many_hits_are_put_in_order_as_few_hits_are(directory: BuiltinDirectory,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    people = [contact(k, NAMES[k % len(NAMES)], NUMBERS[k % len(NUMBERS)], REGIONS[k % 3], k % 4 == 0)
+              for k in range(40)]
+    entries = (*directory.entries, *people)
+    few = answers(DirectorySearch(directory.region_index()), SearchIndex(entries))
+    # Every hit list then counts as many: the masks and passes in C answer every query instead.
+    monkeypatch.setattr("cst_directory.domain.search_index._FEW_HITS", 0)
+    assert answers(DirectorySearch(directory.region_index()), SearchIndex(entries)) == few

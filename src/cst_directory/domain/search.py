@@ -43,17 +43,27 @@ class SearchResult:
         return self.region is not None and self.region.region_id == UNASSIGNED
 
 
-@dataclass(frozen=True, slots=True)
 class _TextHits:
     """The last text query's hits in listing order, with their texts: what a query typed on filters."""
 
-    index: SearchIndex
-    version: int
-    kind: OrderKind
-    folded: str
-    words: frozenset[str]
-    rows: list[int]
-    texts: list[str]
+    def __init__(self, *, index: SearchIndex, kind: OrderKind, folded: str, words: frozenset[str],
+                 rows: tuple[int, ...], scanned: list[str], mask: bytes | None) -> None:
+        self.index = index
+        self.version = index.version
+        self.kind = kind
+        self.folded = folded
+        self.words = words
+        self.rows = rows
+        # The hits' texts are picked out of the texts scanned only if a query typed on needs them:
+        # most keys of a long result are followed by another key that narrows it anyway.
+        self._scanned = scanned
+        self._mask = mask
+
+    def texts(self) -> list[str]:
+        if self._mask is not None:
+            self._scanned = list(compress(self._scanned, self._mask))
+            self._mask = None
+        return self._scanned
 
 
 class DirectorySearch:
@@ -123,7 +133,7 @@ class DirectorySearch:
 
         rows = self._text_rows(index, folded, (preferred_region, False))
         if rows:
-            return SearchResult(tuple(rows), None)
+            return SearchResult(rows, None)
         # Short prefixes of places and two-letter postcode areas only now: while "sa" is being typed,
         # "Samaritans" wins over Salford and over the postcode area SA.
         match = self.regions.resolve_place_prefix(stripped) or self.regions.resolve_area(stripped)
@@ -135,7 +145,7 @@ class DirectorySearch:
             return SearchResult(index.order((None, True)).frozen(), None)
         return None
 
-    def _text_rows(self, index: SearchIndex, folded: str, kind: OrderKind) -> list[int]:
+    def _text_rows(self, index: SearchIndex, folded: str, kind: OrderKind) -> tuple[int, ...]:
         """The entries whose text holds every word, in listing order.
 
         A query that starts with the previous one (a key typed at the end) can only match fewer: only the
@@ -144,17 +154,24 @@ class DirectorySearch:
         last = self._last_text
         if (last is not None and last.index is index and last.version == index.version
                 and last.kind == kind and folded.startswith(last.folded)):
-            rows, texts = last.rows, last.texts
+            rows, texts = last.rows, last.texts()
             wanted = [word for word in words if word not in last.words]
         else:
             order = index.order(kind)
-            rows, texts = order.slots, order.texts
+            rows, texts = order.frozen(), order.texts
             wanted = words
         # The longest word first: it rules out the most, and the others are checked on its hits only.
-        for word in sorted(wanted, key=len, reverse=True):
+        wanted.sort(key=len, reverse=True)
+        masks: list[bytes] = []
+        for position, word in enumerate(wanted):
             mask = bytes(map(contains, texts, repeat(word)))
-            rows, texts = list(compress(rows, mask)), list(compress(texts, mask))
-        self._last_text = _TextHits(index, index.version, kind, folded, frozenset(words), rows, texts)
+            rows = tuple(compress(rows, mask))
+            if position + 1 < len(wanted):
+                texts = list(compress(texts, mask))
+            else:
+                masks.append(mask)
+        self._last_text = _TextHits(index=index, kind=kind, folded=folded, words=frozenset(words), rows=rows,
+                                    scanned=texts, mask=masks[0] if masks else None)
         return rows
 
     def _by_number(self, index: SearchIndex, query: str, preferred_region: str | None
