@@ -521,3 +521,11 @@ def test_forms_of_a_number_never_need_phonenumbers() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("typed", ["+5110000000x0", "+1 201 555 0123 ext 5", "020 7946 0001 extension 12"])
+def test_an_extension_is_shown_one_way_and_read_back_as_the_same_number(typed: str) -> None:
+    # phonenumbers spells extensions per country ("Anexo" for Peru); what is shown must parse back.
+    number = parse_number(typed, allow_unverified=True)
+    assert number.display.endswith(f" x{number.extension}")
+    assert parse_number(number.display, allow_unverified=True) == number

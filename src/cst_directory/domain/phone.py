@@ -263,9 +263,12 @@ def _full_number(parsed: phonenumbers.PhoneNumber, allow_unverified: bool) -> Ph
                                            italian_leading_zero=parsed.italian_leading_zero,
                                            number_of_leading_zeros=parsed.number_of_leading_zeros)
     dial_form = phonenumbers.format_out_of_country_calling_number(without_ext, HOME_REGION)
+    # One spelling of the extension for every country, the UK's (phonenumbers writes Peru's as "Anexo"),
+    # so that what is shown is read back as the same number with the same extension.
+    suffix = f" x{parsed.extension}" if parsed.extension else ""
     return PhoneNumber(
-        display=phonenumbers.format_number(parsed, display_format),
-        international=phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL),
+        display=phonenumbers.format_number(without_ext, display_format) + suffix,
+        international=phonenumbers.format_number(without_ext, PhoneNumberFormat.INTERNATIONAL) + suffix,
         e164=phonenumbers.format_number(parsed, PhoneNumberFormat.E164),
         dial="".join(ch for ch in dial_form if ch.isdigit()),
         tel_uri=phonenumbers.format_number(parsed, PhoneNumberFormat.RFC3966),
