@@ -86,8 +86,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings, settings_problem = _open_settings(home, scratch.path)
     window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings,
                         data_folder=str(home))
-    window.start()
+    window.start(in_background=True)
     _report_start_problems(window, book, problem, settings_problem, separate)
+    told = book.notice
+
+    def tell_what_the_read_found() -> None:
+        # Rows that could not be read are known only once the contacts have been read, after first paint.
+        if book.notice and book.notice != told:
+            print(f"cst-directory: {book.notice}", file=sys.stderr)
+    window.contact_list.loaded.connect(tell_what_the_read_found)
 
     listener = _LaunchListener(lock, socket, window, app)
     if owner:

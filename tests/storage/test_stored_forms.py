@@ -10,20 +10,21 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from cst_directory.domain.book import BookChanges, DuplicateNumberError
+from cst_directory.domain.book import BookChanges, BookSnapshot, DuplicateNumberError
 from cst_directory.domain.contacts import ContactDraft, ValidContact, validate_contact
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.errors import StorageError, StorageProblem
 from cst_directory.domain.phone import parse_number
 from cst_directory.storage import contact_rows, contact_store
 from cst_directory.storage.contact_book import StoredContactBook
-from cst_directory.storage.contact_store import STORE_FILE, ContactStore, DuplicateContactError
+from cst_directory.storage.contact_store import STORE_FILE, ContactStore, DuplicateContactError, StoreReader
 from cst_directory.storage.store_files import identity_of
 from tests.storage.test_faults_store import child_env, fill, home, small_disk
 
@@ -312,3 +313,39 @@ def test_a_folder_named_with_uri_characters_is_read_as_itself(tmp_path: Path) ->
     assert identity_of(folder / STORE_FILE, "mode=ro") == identity
     assert identity_of(folder / STORE_FILE, "immutable=1") == identity
     assert not (tmp_path / "what" / STORE_FILE).exists()
+
+
+# --- Reading on another thread ----------------------------------------------------------------------
+
+
+def test_a_snapshot_read_on_another_thread_is_what_the_book_reads(home: Path,
+                                                                  directory: BuiltinDirectory) -> None:
+    store = ContactStore(home)
+    store.add_many([contact(f"Person {i}", mobile(i)) for i in range(200)])
+    store.set_favourite("uk-samaritans", True)
+    book = StoredContactBook(directory, store)
+    read: list[BookSnapshot] = []
+    worker = threading.Thread(target=lambda: read.append(book.snapshot_reader()()))
+    worker.start()
+    book.add(ContactDraft("Written meanwhile", mobile(500)))  # the owner's connection keeps working
+    worker.join(PROCESS_TIMEOUT_S)
+    [snapshot] = read
+    assert snapshot.read_failure is None
+    adopted = book.adopt(snapshot)
+    assert {e.id for e in adopted} <= {e.id for e in book.entries()}
+    assert next(e for e in adopted if e.id == "uk-samaritans").favourite
+    # Whatever the snapshot missed comes as changes, not as another full read.
+    book.adopt(snapshot)
+    caught = book.catch_up()
+    missed = {e.id for e in book.entries()} - {e.id for e in snapshot.entries}
+    assert ({e.id for e in caught.changed} if caught else set()) >= missed
+    book.close()
+
+
+def test_a_file_that_can_only_be_read_as_it_stands_is_read_by_a_reader(home: Path) -> None:
+    store = ContactStore(home)
+    store.add(contact("Ann", "020 7946 0001"))
+    store.close()
+    reader = StoreReader(home / STORE_FILE, "immutable=1")
+    assert [e.name for e in reader.contacts()] == ["Ann"]
+    reader.close()

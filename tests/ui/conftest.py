@@ -37,7 +37,8 @@ def opener() -> RecordingOpener:
     return RecordingOpener()
 
 
-WindowFactory = Callable[[], MainWindow]
+WindowFactory = Callable[..., MainWindow]
+"""make_window(in_background=False): with True, contacts are read on another thread, as the app does."""
 
 
 @pytest.fixture
@@ -64,11 +65,11 @@ def make_book(directory: BuiltinDirectory, data_dir: Path) -> Iterator[Callable[
 @pytest.fixture
 def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path, data_dir: Path,
                 opener: RecordingOpener, make_book: Callable[[], StoredContactBook]) -> WindowFactory:
-    def make() -> MainWindow:
+    def make(*, in_background: bool = False, book: StoredContactBook | None = None) -> MainWindow:
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
-        window = MainWindow(directory, DirectorySearch(directory.region_index()), make_book(), settings,
-                            open_url=opener, data_folder=str(data_dir))
-        window.start()
+        window = MainWindow(directory, DirectorySearch(directory.region_index()), book or make_book(),
+                            settings, open_url=opener, data_folder=str(data_dir))
+        window.start(in_background=in_background)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

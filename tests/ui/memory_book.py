@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from cst_directory.domain.book import BookChanges
+from cst_directory.domain.book import BookChanges, BookSnapshot
 from cst_directory.domain.contacts import ContactDraft, validate_contact
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError
@@ -25,6 +26,18 @@ class MemoryBook:
     def entries(self) -> tuple[Entry, ...]:
         self.reads += 1
         return tuple(self._entries.values())
+
+    def builtin_entries(self) -> tuple[Entry, ...]:
+        return tuple(entry for entry in self._entries.values() if entry.builtin)
+
+    def snapshot_reader(self) -> Callable[[], BookSnapshot]:
+        return lambda: BookSnapshot(self.entries(), 0, 0, None)
+
+    def adopt(self, snapshot: BookSnapshot) -> tuple[Entry, ...]:
+        return snapshot.entries
+
+    def catch_up(self) -> BookChanges | None:
+        return None
 
     def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
             allow_duplicate: bool = False) -> Entry:

@@ -158,7 +158,10 @@ def test_the_window_applies_its_own_changes_without_reading_the_book(
     book = window.contact_list.book
     reads: list[int] = []
     read = book.entries
-    monkeypatch.setattr(book, "entries", lambda: reads.append(1) or read())
+    def counted() -> tuple[Entry, ...]:
+        reads.append(1)
+        return read()
+    monkeypatch.setattr(book, "entries", counted)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     [dialog] = [d for d in window.findChildren(ContactDialog) if d.isVisible()]
     qtbot.keyClicks(dialog.name_field, "Neighbour")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -32,6 +33,19 @@ class BookChanges:
     again instead."""
 
 
+@dataclass(frozen=True, slots=True)
+class BookSnapshot:
+    """The whole book as read at one moment, possibly on another thread; adopt() makes it current."""
+
+    entries: tuple[Entry, ...]
+    latest_change: int
+    """Where the book's change feed stood when it was read."""
+    unreadable: int
+    """How many stored contacts could not be read."""
+    read_failure: str | None
+    """Why no contacts could be read at all, if so: the entries are then the built-in ones."""
+
+
 class ContactBook(Protocol):
     @property
     def moved_aside(self) -> Path | None:
@@ -45,6 +59,19 @@ class ContactBook(Protocol):
     def entries(self) -> tuple[Entry, ...]:
         """Built-in entries and the user's contacts, favourites marked. Never fails for want of the
         user's file: the built-in numbers are always there."""
+
+    def builtin_entries(self) -> tuple[Entry, ...]:
+        """The built-in entries alone, favourites marked: what can be shown before the contacts are read."""
+
+    def snapshot_reader(self) -> Callable[[], BookSnapshot]:
+        """A function that reads the whole book through a connection of its own, safe to call on another
+        thread while this book goes on being used; it never raises."""
+
+    def adopt(self, snapshot: BookSnapshot) -> tuple[Entry, ...]:
+        """Take a snapshot read by snapshot_reader() as what the book last read; its entries."""
+
+    def catch_up(self) -> BookChanges | None:
+        """What changed since the last read or adopted snapshot, here or elsewhere, or None."""
 
     def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
             allow_duplicate: bool = False) -> Entry:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cst_directory.domain.book import BookChanges, DuplicateNumberError
+from cst_directory.domain.book import BookChanges, BookSnapshot, DuplicateNumberError
 from cst_directory.domain.contacts import (
     ContactDraft,
     ValidContact,
@@ -16,7 +16,7 @@ from cst_directory.domain.contacts import (
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError, StorageError
-from cst_directory.storage.contact_store import ContactStore, DuplicateContactError
+from cst_directory.storage.contact_store import ContactStore, DuplicateContactError, StoredRows
 
 # Beyond this many entries changed at once (an import in another window), reading everything again costs
 # no more than reading each change, and the list is rebuilt in one step.
@@ -32,6 +32,7 @@ class StoredContactBook:
         self._builtins = {entry.id: entry for entry in directory.entries}
         self._store = store
         self._read_failure: str | None = None
+        self._unreadable = 0
         self._seen_version = self._data_version_or(0)
         self._seen_change = 0
 
@@ -54,7 +55,7 @@ class StoredContactBook:
                 "they were last saved.")
         if self._read_failure is not None:
             sentences.append(self._read_failure)
-        skipped = self._store.unreadable_rows
+        skipped = self._unreadable
         if skipped:
             subject = "1 of your contacts" if skipped == 1 else f"{skipped:,} of your contacts"
             sentences.append(f"{subject} could not be read; the file is kept as it is.")
@@ -63,19 +64,51 @@ class StoredContactBook:
         return " ".join(sentences) or None
 
     def entries(self) -> tuple[Entry, ...]:
+        return self.adopt(self._read(self._store))
+
+    def builtin_entries(self) -> tuple[Entry, ...]:
+        try:
+            favourites = self._store.favourites()
+        except StorageError:
+            favourites = set()
+        return tuple(entry.with_favourite(entry.id in favourites) for entry in self._directory.entries)
+
+    def snapshot_reader(self) -> Callable[[], BookSnapshot]:
+        def read() -> BookSnapshot:
+            try:
+                reader = self._store.open_reader()
+            except StorageError as exc:
+                return self._failed_read(exc)
+            try:
+                return self._read(reader)
+            finally:
+                reader.close()
+        return read
+
+    def adopt(self, snapshot: BookSnapshot) -> tuple[Entry, ...]:
+        self._seen_change = snapshot.latest_change
+        self._unreadable = snapshot.unreadable
+        self._read_failure = snapshot.read_failure
+        return snapshot.entries
+
+    def catch_up(self) -> BookChanges | None:
+        return self._changes_since_seen()
+
+    def _read(self, rows: StoredRows) -> BookSnapshot:
         try:
             # Taken first: a change written while the rest is read is then reported again, never missed.
-            self._seen_change = self._store.latest_change()
-            favourites = self._store.favourites()
-            contacts = self._store.contacts()
+            latest = rows.latest_change()
+            favourites = rows.favourites()
+            contacts = rows.contacts()
         except StorageError as exc:
-            # The emergency numbers matter most exactly when something else is wrong.
-            self._read_failure = f"{exc.message} The built-in numbers are shown."
-            favourites, contacts = set(), []
-        else:
-            self._read_failure = None
+            return self._failed_read(exc)
         builtins = (entry.with_favourite(entry.id in favourites) for entry in self._directory.entries)
-        return (*builtins, *contacts)
+        return BookSnapshot((*builtins, *contacts), latest, rows.unreadable_rows, None)
+
+    def _failed_read(self, exc: StorageError) -> BookSnapshot:
+        # The emergency numbers matter most exactly when something else is wrong.
+        return BookSnapshot(self._directory.entries, self._seen_change, 0,
+                            f"{exc.message} The built-in numbers are shown.")
 
     def find(self, entry_id: str) -> Entry:
         builtin = self._builtins.get(entry_id)
@@ -132,6 +165,9 @@ class StoredContactBook:
     def changes(self) -> BookChanges | None:
         if not self.has_changed():
             return None
+        return self._changes_since_seen()
+
+    def _changes_since_seen(self) -> BookChanges | None:
         try:
             found = self._store.changes_since(self._seen_change)
         except StorageError:
@@ -212,6 +248,19 @@ class BuiltinOnlyBook:
 
     def entries(self) -> tuple[Entry, ...]:
         return self._directory.entries
+
+    def builtin_entries(self) -> tuple[Entry, ...]:
+        return self._directory.entries
+
+    def snapshot_reader(self) -> Callable[[], BookSnapshot]:
+        entries = self._directory.entries
+        return lambda: BookSnapshot(entries, 0, 0, None)
+
+    def adopt(self, snapshot: BookSnapshot) -> tuple[Entry, ...]:
+        return snapshot.entries
+
+    def catch_up(self) -> BookChanges | None:
+        return None
 
     def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
             allow_duplicate: bool = False) -> Entry:

@@ -129,224 +129,12 @@ class StoreChanges:
     """Every id that changed: contacts, removed contacts, and entries whose favourite mark changed."""
 
 
-class ContactStore:
-    """Reads and writes the user's contacts and favourites. Opening it may move a damaged file aside
-    (moved_aside then names where it went), set aside a change log that belongs to another file
-    (foreign_wal_kept), or open the file read-only (read_only says why)."""
+class StoredRows:
+    """Reading contacts and the change feed through one connection: the store's own, or a reader's."""
 
-    def __init__(self, folder: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
-        self.folder = folder
-        self.path = folder / STORE_FILE
-        self.moved_aside: Path | None = None
-        self.backup: Path | None = None
-        self.foreign_wal_kept: Path | None = None
-        self.read_only: str | None = None
-        """Why changes cannot be saved, when the file could only be opened for reading."""
-        self.unreadable_rows = 0
-        """How many stored contacts the last read had to skip."""
-        self._clock = clock
-        self._busy_timeout_ms = busy_timeout_ms
-        # Every opener checks and repairs under one lock, so two programs opening a damaged file at once
-        # never both move it aside, and none moves aside the fresh file another has just made.
-        with folder_lock(folder):
-            self._conn = self._open()
-
-    # Opening, checking and migrating.
-
-    def _open(self) -> sqlite3.Connection:
-        writable = self._prepare_files()
-        if not writable:
-            return self._open_read_only()
-        self._set_aside_foreign_wal()
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = self._connect()
-            # quick_check reads every page, yet costs about 50 ms at 100,000 contacts (a twentieth of
-            # reading them): it is what lets a damaged page be found, and the file kept aside, before
-            # anything is shown from it.
-            damaged = not self._passes_quick_check(conn) or not _layout_is_known(conn)
-        except sqlite3.DatabaseError as exc:
-            if _code(exc) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
-                raise _storage_error(exc, self.path) from None
-            damaged = True
-        if damaged or conn is None:
-            if conn is not None:
-                conn.close()
-            self._move_aside()
-            self._create_fresh_file()
-            conn = self._connect()
-        try:
-            self._check_version_and_migrate(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    def _prepare_files(self) -> bool:
-        """Make sure the database and its side files are plain files of the user's, created private;
-        False if the database exists but can only be read."""
-        try:
-            wal, shm = side_files(self.path)
-            require_plain_or_missing(wal, "Your contacts file's change log")
-            require_plain_or_missing(shm, "Your contacts file's shared-memory file")
-            writable = ensure_private_file(self.path, "Your contacts file")
-        except UnsafeFileError as exc:
-            raise StorageError(StorageProblem.UNSAFE, str(exc)) from None
-        except OSError as exc:
-            raise StorageError(StorageProblem.READ_ONLY,
-                               f"Cannot open your contacts file {self.path} ({exc.strerror}): "
-                               "check that the data folder is yours and writable.") from None
-        # SQLite writes its change log and shared-memory file beside the database, so a writable file in
-        # a read-only folder can still only be read.
-        return writable and os.access(self.folder, os.W_OK | os.X_OK)
-
-    def _create_fresh_file(self) -> None:
-        try:
-            create_private_file(self.path)
-        except OSError as exc:
-            raise StorageError(StorageProblem.UNRECOVERABLE,
-                               f"Cannot start a new contacts file {self.path} ({exc.strerror}): "
-                               "check that the data folder is yours and writable.") from None
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
-        return conn
-
-    def _open_read_only(self) -> sqlite3.Connection:
-        self.read_only = (f"Your contacts file {self.path} can only be read (the file or its folder is "
-                          "read-only): your contacts are shown but cannot be changed until it is writable.")
-        try:
-            conn = connect_uri(self.path, "mode=ro", self._busy_timeout_ms)
-            try:
-                _layout_is_known(conn)
-            except sqlite3.OperationalError:
-                # A file in WAL mode needs its -shm beside it to be read normally; in a read-only folder
-                # where none exists, reading the file as it stands is all that can be done.
-                conn.close()
-                conn = connect_uri(self.path, "immutable=1", self._busy_timeout_ms)
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                conn.close()
-                raise self._newer_schema()
-            if not _layout_is_known(conn):
-                conn.close()
-                raise StorageError(StorageProblem.UNRECOVERABLE,
-                                   f"Your contacts file {self.path} is damaged and its folder is read-only, "
-                                   "so it was left as it is: make the folder writable to keep it aside "
-                                   "and start a new one.")
-        except sqlite3.Error as exc:
-            raise _storage_error(exc, self.path) from None
-        return conn
-
-    def _set_aside_foreign_wal(self) -> None:
-        """A change log left beside the file by another database (say, a backup copied back over
-        contacts.db) would be applied by SQLite without a word, replacing the user's contacts with
-        another file's pages. Each store carries its identity in page 1, which every change rewrites, so a
-        log whose latest page 1 names another store is not ours: it is kept aside, unapplied."""
-        wal = side_files(self.path)[0]
-        if not _has_logged_changes(wal):
-            return
-        own = identity_of(self.path, "immutable=1")
-        if not own:
-            return
-        seen = identity_of(self.path, "mode=ro")
-        if seen == own or seen is None:
-            return
-        stamp = self._stamp()
-        try:
-            copy = copy_to_free_name(self.path, self.path.with_name(f"{self.path.name}.foreign-wal-{stamp}"))
-            moved = move_to_free_name(wal, copy.with_name(copy.name + "-wal"))
-            shm = side_files(self.path)[1]
-            if shm.exists():
-                move_to_free_name(shm, copy.with_name(copy.name + "-shm"))
-        except OSError as exc:
-            raise StorageError(StorageProblem.UNRECOVERABLE,
-                               f"A change log beside your contacts file belongs to another file and could "
-                               f"not be moved aside ({exc.strerror}): move {wal} out of the data folder, "
-                               "then start CST Directory again.") from None
-        self.foreign_wal_kept = moved
-
-    @staticmethod
-    def _passes_quick_check(conn: sqlite3.Connection) -> bool:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-        return rows == [("ok",)]
-
-    def _move_aside(self) -> None:
-        try:
-            target = keep_aside(self.path, "damaged", self._stamp())
-            for side in side_files(self.path):
-                if kind_of(side) is FileKind.REGULAR:
-                    move_to_free_name(side, target.with_name(target.name + side.name[len(self.path.name):]))
-        except OSError as exc:
-            raise StorageError(StorageProblem.UNRECOVERABLE,
-                               f"Your contacts file {self.path} is damaged and could not be moved aside "
-                               f"({exc.strerror}): move it out of the data folder, then start CST "
-                               "Directory again.") from None
-        self.moved_aside = target
-
-    def _newer_schema(self) -> StorageError:
-        return StorageError(StorageProblem.NEWER_SCHEMA,
-                            f"Your contacts file {self.path} was written by a newer version of CST "
-                            "Directory: install that version again; the file was left untouched.")
-
-    def _check_version_and_migrate(self, conn: sqlite3.Connection) -> None:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise self._newer_schema()
-        try:
-            self._enable_wal(conn)
-            conn.execute("PRAGMA synchronous = FULL")
-            if version == SCHEMA_VERSION:
-                return
-            if version > 0:
-                self.backup = self._take_backup(conn, version)
-            with _transaction(conn):
-                # Re-read inside the write lock: another process may have migrated meanwhile.
-                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-                for step in range(version, SCHEMA_VERSION):
-                    migration = _MIGRATIONS[step]
-                    if isinstance(migration, str):
-                        for statement in migration.split(";"):
-                            if statement.strip():
-                                conn.execute(statement)
-                    else:
-                        migration(conn)
-                    conn.execute(f"PRAGMA user_version = {step + 1}")
-        except sqlite3.Error as exc:
-            raise _storage_error(exc, self.path) from None
-
-    def _enable_wal(self, conn: sqlite3.Connection) -> None:
-        # Switching to WAL needs the file to itself. While another process is still creating it SQLite
-        # reports "busy" at once rather than calling the busy handler (waiting could deadlock), so the
-        # wait happens here, bounded by the same timeout.
-        deadline = time.monotonic() + self._busy_timeout_ms / 1000
-        while True:
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as exc:
-                if _code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.02)
-
-    def _take_backup(self, conn: sqlite3.Connection, version: int) -> Path:
-        wanted = self.path.with_name(f"{self.path.name}.before-v{version + 1}-{self._stamp()}")
-        target = reserve_free_name(wanted)
-        with contextlib.closing(sqlite3.connect(target)) as copy:
-            conn.backup(copy)
-        return target
-
-    def _stamp(self) -> str:
-        return self._clock().strftime("%Y%m%dT%H%M%S")
-
-    # Reading.
-
-    def data_version(self) -> int:
-        """Changes whenever another connection commits: a cheap way to notice edits made elsewhere."""
-        return self._guard(lambda: int(self._conn.execute("PRAGMA data_version").fetchone()[0]))
+    path: Path
+    unreadable_rows: int
+    _conn: sqlite3.Connection
 
     def contacts(self) -> list[Entry]:
         """Every contact that can be read; unreadable_rows counts the ones that could not."""
@@ -467,6 +255,242 @@ class ContactStore:
         finally:
             self._conn.text_factory = str
 
+    def _guard(self, action: Callable[[], _T]) -> _T:
+        try:
+            return action()
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from None
+
+
+
+class ContactStore(StoredRows):
+    """Reads and writes the user's contacts and favourites. Opening it may move a damaged file aside
+    (moved_aside then names where it went), set aside a change log that belongs to another file
+    (foreign_wal_kept), or open the file read-only (read_only says why)."""
+
+    def __init__(self, folder: Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+        self.folder = folder
+        self.path = folder / STORE_FILE
+        self.moved_aside: Path | None = None
+        self.backup: Path | None = None
+        self.foreign_wal_kept: Path | None = None
+        self.read_only: str | None = None
+        """Why changes cannot be saved, when the file could only be opened for reading."""
+        self.unreadable_rows = 0
+        """How many stored contacts the last read had to skip."""
+        self._reader_options = "mode=rw"
+        self._clock = clock
+        self._busy_timeout_ms = busy_timeout_ms
+        # Every opener checks and repairs under one lock, so two programs opening a damaged file at once
+        # never both move it aside, and none moves aside the fresh file another has just made.
+        with folder_lock(folder):
+            self._conn = self._open()
+
+    # Opening, checking and migrating.
+
+    def _open(self) -> sqlite3.Connection:
+        writable = self._prepare_files()
+        if not writable:
+            return self._open_read_only()
+        self._set_aside_foreign_wal()
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._connect()
+            # quick_check reads every page, yet costs about 50 ms at 100,000 contacts (a twentieth of
+            # reading them): it is what lets a damaged page be found, and the file kept aside, before
+            # anything is shown from it.
+            damaged = not self._passes_quick_check(conn) or not _layout_is_known(conn)
+        except sqlite3.DatabaseError as exc:
+            if _code(exc) not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise _storage_error(exc, self.path) from None
+            damaged = True
+        if damaged or conn is None:
+            if conn is not None:
+                conn.close()
+            self._move_aside()
+            self._create_fresh_file()
+            conn = self._connect()
+        try:
+            self._check_version_and_migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _prepare_files(self) -> bool:
+        """Make sure the database and its side files are plain files of the user's, created private;
+        False if the database exists but can only be read."""
+        try:
+            wal, shm = side_files(self.path)
+            require_plain_or_missing(wal, "Your contacts file's change log")
+            require_plain_or_missing(shm, "Your contacts file's shared-memory file")
+            writable = ensure_private_file(self.path, "Your contacts file")
+        except UnsafeFileError as exc:
+            raise StorageError(StorageProblem.UNSAFE, str(exc)) from None
+        except OSError as exc:
+            raise StorageError(StorageProblem.READ_ONLY,
+                               f"Cannot open your contacts file {self.path} ({exc.strerror}): "
+                               "check that the data folder is yours and writable.") from None
+        # SQLite writes its change log and shared-memory file beside the database, so a writable file in
+        # a read-only folder can still only be read.
+        return writable and os.access(self.folder, os.W_OK | os.X_OK)
+
+    def _create_fresh_file(self) -> None:
+        try:
+            create_private_file(self.path)
+        except OSError as exc:
+            raise StorageError(StorageProblem.UNRECOVERABLE,
+                               f"Cannot start a new contacts file {self.path} ({exc.strerror}): "
+                               "check that the data folder is yours and writable.") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self._busy_timeout_ms / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        self.read_only = (f"Your contacts file {self.path} can only be read (the file or its folder is "
+                          "read-only): your contacts are shown but cannot be changed until it is writable.")
+        try:
+            conn = connect_uri(self.path, "mode=ro", self._busy_timeout_ms)
+            try:
+                _layout_is_known(conn)
+            except sqlite3.OperationalError:
+                # A file in WAL mode needs its -shm beside it to be read normally; in a read-only folder
+                # where none exists, reading the file as it stands is all that can be done.
+                conn.close()
+                conn = connect_uri(self.path, "immutable=1", self._busy_timeout_ms)
+                self._reader_options = "immutable=1"
+            else:
+                self._reader_options = "mode=ro"
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                conn.close()
+                raise self._newer_schema()
+            if not _layout_is_known(conn):
+                conn.close()
+                raise StorageError(StorageProblem.UNRECOVERABLE,
+                                   f"Your contacts file {self.path} is damaged and its folder is read-only, "
+                                   "so it was left as it is: make the folder writable to keep it aside "
+                                   "and start a new one.")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from None
+        return conn
+
+    def _set_aside_foreign_wal(self) -> None:
+        """A change log left beside the file by another database (say, a backup copied back over
+        contacts.db) would be applied by SQLite without a word, replacing the user's contacts with
+        another file's pages. Each store carries its identity in page 1, which every change rewrites, so a
+        log whose latest page 1 names another store is not ours: it is kept aside, unapplied."""
+        wal = side_files(self.path)[0]
+        if not _has_logged_changes(wal):
+            return
+        own = identity_of(self.path, "immutable=1")
+        if not own:
+            return
+        seen = identity_of(self.path, "mode=ro")
+        if seen == own or seen is None:
+            return
+        stamp = self._stamp()
+        try:
+            copy = copy_to_free_name(self.path, self.path.with_name(f"{self.path.name}.foreign-wal-{stamp}"))
+            moved = move_to_free_name(wal, copy.with_name(copy.name + "-wal"))
+            shm = side_files(self.path)[1]
+            if shm.exists():
+                move_to_free_name(shm, copy.with_name(copy.name + "-shm"))
+        except OSError as exc:
+            raise StorageError(StorageProblem.UNRECOVERABLE,
+                               f"A change log beside your contacts file belongs to another file and could "
+                               f"not be moved aside ({exc.strerror}): move {wal} out of the data folder, "
+                               "then start CST Directory again.") from None
+        self.foreign_wal_kept = moved
+
+    @staticmethod
+    def _passes_quick_check(conn: sqlite3.Connection) -> bool:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        return rows == [("ok",)]
+
+    def _move_aside(self) -> None:
+        try:
+            target = keep_aside(self.path, "damaged", self._stamp())
+            for side in side_files(self.path):
+                if kind_of(side) is FileKind.REGULAR:
+                    move_to_free_name(side, target.with_name(target.name + side.name[len(self.path.name):]))
+        except OSError as exc:
+            raise StorageError(StorageProblem.UNRECOVERABLE,
+                               f"Your contacts file {self.path} is damaged and could not be moved aside "
+                               f"({exc.strerror}): move it out of the data folder, then start CST "
+                               "Directory again.") from None
+        self.moved_aside = target
+
+    def _newer_schema(self) -> StorageError:
+        return StorageError(StorageProblem.NEWER_SCHEMA,
+                            f"Your contacts file {self.path} was written by a newer version of CST "
+                            "Directory: install that version again; the file was left untouched.")
+
+    def _check_version_and_migrate(self, conn: sqlite3.Connection) -> None:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise self._newer_schema()
+        try:
+            self._enable_wal(conn)
+            conn.execute("PRAGMA synchronous = FULL")
+            if version == SCHEMA_VERSION:
+                return
+            if version > 0:
+                self.backup = self._take_backup(conn, version)
+            with _transaction(conn):
+                # Re-read inside the write lock: another process may have migrated meanwhile.
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                for step in range(version, SCHEMA_VERSION):
+                    migration = _MIGRATIONS[step]
+                    if isinstance(migration, str):
+                        for statement in migration.split(";"):
+                            if statement.strip():
+                                conn.execute(statement)
+                    else:
+                        migration(conn)
+                    conn.execute(f"PRAGMA user_version = {step + 1}")
+        except sqlite3.Error as exc:
+            raise _storage_error(exc, self.path) from None
+
+    def _enable_wal(self, conn: sqlite3.Connection) -> None:
+        # Switching to WAL needs the file to itself. While another process is still creating it SQLite
+        # reports "busy" at once rather than calling the busy handler (waiting could deadlock), so the
+        # wait happens here, bounded by the same timeout.
+        deadline = time.monotonic() + self._busy_timeout_ms / 1000
+        while True:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if _code(exc) != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _take_backup(self, conn: sqlite3.Connection, version: int) -> Path:
+        wanted = self.path.with_name(f"{self.path.name}.before-v{version + 1}-{self._stamp()}")
+        target = reserve_free_name(wanted)
+        with contextlib.closing(sqlite3.connect(target)) as copy:
+            conn.backup(copy)
+        return target
+
+    def _stamp(self) -> str:
+        return self._clock().strftime("%Y%m%dT%H%M%S")
+
+    # Reading.
+
+    def open_reader(self) -> StoreReader:
+        """Another connection to this file, for reading it elsewhere (another thread) without waiting for
+        or getting in the way of this one."""
+        return StoreReader(self.path, self._reader_options, self._busy_timeout_ms)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap way to notice edits made elsewhere."""
+        return self._guard(lambda: int(self._conn.execute("PRAGMA data_version").fetchone()[0]))
+
     # Writing: each method is one transaction.
 
     def add(self, contact: ValidContact, *, entry_id: str | None = None, favourite: bool = False,
@@ -575,11 +599,21 @@ class ContactStore:
                 return change(self._conn)
         return self._guard(run)
 
-    def _guard(self, action: Callable[[], _T]) -> _T:
+class StoreReader(StoredRows):
+    """A connection of its own to a store that is already open, checked and up to date, for reading on
+    another thread while the store's own connection goes on serving the window. Only reads."""
+
+    def __init__(self, path: Path, uri_options: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.path = path
+        self.unreadable_rows = 0
         try:
-            return action()
+            self._conn = connect_uri(path, uri_options, busy_timeout_ms)
+            self._conn.execute("PRAGMA query_only = ON")
         except sqlite3.Error as exc:
-            raise _storage_error(exc, self.path) from None
+            raise _storage_error(exc, path) from None
+
+    def close(self) -> None:
+        self._conn.close()
 
 
 class DuplicateContactError(ValueError):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 
-from cst_directory.domain.book import BookChanges, ContactBook
+from cst_directory.domain.book import BookChanges, BookSnapshot, ContactBook
 from cst_directory.domain.contacts import ContactDraft
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
@@ -18,6 +20,12 @@ from cst_directory.ui.entry_rules import Allowed
 # Changes made in another window or by cstdir show within this; each check costs the book little.
 WATCH_INTERVAL_MS = 1000
 _SELECT = QItemSelectionModel.SelectionFlag.ClearAndSelect
+
+
+class _ReadRelay(QObject):
+    """Brings a snapshot read on another thread to the GUI thread (a queued signal)."""
+
+    read = Signal(object)
 
 
 class ContactList(QObject):
@@ -41,6 +49,8 @@ class ContactList(QObject):
     """The book's sentences about the contacts as last read (or None)."""
     watch_failed = Signal(object)
     """Why the last check for changes failed, or None once one succeeds."""
+    loaded = Signal()
+    """The whole book is shown: sent once, when start() has read it."""
 
     def __init__(self, book: ContactBook, search: DirectorySearch, region_names: dict[str | None, str],
                  parent: QObject | None = None) -> None:
@@ -63,6 +73,9 @@ class ContactList(QObject):
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self.check_for_changes)
+        self._relay = _ReadRelay(self)
+        self._relay.read.connect(self._adopt)
+        self.is_loaded = False
 
     # What is shown.
 
@@ -93,10 +106,24 @@ class ContactList(QObject):
     def entries_shown(self) -> list[Entry]:
         return list(map(self._index.entries.__getitem__, self._result.rows))
 
-    def start(self) -> None:
-        """Read the book and begin watching it for changes made elsewhere."""
-        self.reload()
-        self._watch.start()
+    def start(self, *, in_background: bool = False) -> None:
+        """Read the book and begin watching it for changes made elsewhere. In the background, the built-in
+        entries are shown at once and the contacts read on another thread join them when read: 999 is in
+        the first paint however many contacts there are, and the window answers keys meanwhile."""
+        if not in_background:
+            self.reload()
+            self._loaded_now()
+            return
+        self.set_entries(self.book.builtin_entries())
+        reader = self.book.snapshot_reader()
+        relay = self._relay
+
+        def read() -> None:
+            snapshot = reader()
+            # The window may have been closed, and the relay deleted, before the contacts were read.
+            with contextlib.suppress(RuntimeError):
+                relay.read.emit(snapshot)
+        threading.Thread(target=read, name="read contacts", daemon=True).start()
 
     def reload(self, select_id: str | None = None) -> None:
         # entries() never fails: whatever the contacts file holds, the built-in numbers come back, and
@@ -223,6 +250,20 @@ class ContactList(QObject):
         self.notice_changed.emit(self.book.notice)
 
     # Internals.
+
+    def _adopt(self, snapshot: BookSnapshot) -> None:
+        self.set_entries(self.book.adopt(snapshot))
+        self.notice_changed.emit(self.book.notice)
+        # Whatever was written after the snapshot was read, in this window or elsewhere, as changes.
+        changes = self.book.catch_up()
+        if changes is not None:
+            self.apply_changes(changes)
+        self._loaded_now()
+
+    def _loaded_now(self) -> None:
+        self.is_loaded = True
+        self._watch.start()
+        self.loaded.emit()
 
     def _stored(self, change: Callable[[], Entry]) -> Entry | None:
         """What the book returned for the change, or None when it refused or could not store it (the

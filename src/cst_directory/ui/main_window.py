@@ -211,9 +211,10 @@ class MainWindow(QMainWindow):
         self.region_choice.setCurrentIndex(max(position, 0))
         self.contact_list.set_preferred_region(self.region_choice.currentData())
 
-    def start(self) -> None:
-        """Load the entries and begin watching for changes made elsewhere."""
-        self.contact_list.start()
+    def start(self, *, in_background: bool = False) -> None:
+        """Load the entries and begin watching for changes made elsewhere; in the background, the
+        built-in numbers are shown at once and the contacts join them when read."""
+        self.contact_list.start(in_background=in_background)
         book = self.contact_list.book
         if book.moved_aside is not None:
             self.add_warning(self.tr("Your contacts file was damaged. It was kept as %s and a new, "
