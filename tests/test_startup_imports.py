@@ -17,8 +17,9 @@ from cst_directory.app import LISTEN_AT_THE_LATEST_MS
 from cst_directory.storage.instance import instance_socket
 from cst_directory.ui.single_instance import Handover, hand_over
 
-# phonenumbers with its metadata, and the single-instance server's Qt networking.
-NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui.single_instance")
+# phonenumbers with its metadata, the single-instance server's Qt networking, and the dialogs.
+NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui.single_instance",
+                          "cst_directory.ui.contact_dialog", "cst_directory.ui.about_dialog")
 NOT_FOR_A_LOOKUP = ("phonenumbers", "json", "platformdirs")
 
 _FIRST_PAINT = textwrap.dedent(

@@ -3,14 +3,18 @@ and the add and edit dialogs they open."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QListView, QMenu, QMenuBar, QWidget
 
 from cst_directory.domain.entries import Entry
-from cst_directory.ui.contact_dialog import ContactDialog
 from cst_directory.ui.contact_list import ContactList
 from cst_directory.ui.number_handoff import NumberHandoff
+
+if TYPE_CHECKING:
+    from cst_directory.ui.contact_dialog import ContactDialog
 
 
 class ContactActions(QObject):
@@ -66,13 +70,13 @@ class ContactActions(QObject):
         list_view.customContextMenuRequested.connect(self.show_context_menu)
 
     def add_contact(self) -> None:
-        self._open(ContactDialog(self._contacts.saver_for_new(), self._regions, parent=self._host))
+        self._open(_dialog()(self._contacts.saver_for_new(), self._regions, parent=self._host))
 
     def edit_contact(self) -> None:
         entry = self._contacts.current
         if entry is None or not self._contacts.allowed.edit:
             return
-        self._open(ContactDialog(self._contacts.saver_for(entry), self._regions, entry, parent=self._host))
+        self._open(_dialog()(self._contacts.saver_for(entry), self._regions, entry, parent=self._host))
 
     def show_context_menu(self, position: QPoint) -> None:
         view = self._view
@@ -112,3 +116,10 @@ class ContactActions(QObject):
         self.favourite.setEnabled(allowed.favourite)
         self.favourite.setChecked(allowed.is_favourite)
         self.copy.setEnabled(allowed.copy)
+
+
+def _dialog() -> type[ContactDialog]:
+    # Imported when first opened: first paint does not need the dialog's module.
+    from cst_directory.ui.contact_dialog import ContactDialog
+
+    return ContactDialog

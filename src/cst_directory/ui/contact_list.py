@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 
@@ -13,9 +14,11 @@ from cst_directory.domain.contacts import ContactDraft
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
 from cst_directory.domain.search import DirectorySearch, SearchIndex, SearchResult
-from cst_directory.ui.contact_dialog import Saver
 from cst_directory.ui.entry_model import EntryListModel
 from cst_directory.ui.entry_rules import Allowed
+
+if TYPE_CHECKING:
+    from cst_directory.ui.contact_dialog import Saver
 
 # Changes made in another window or by cstdir show within this; each check costs the book little.
 WATCH_INTERVAL_MS = 1000

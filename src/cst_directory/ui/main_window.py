@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,7 +34,6 @@ from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import fallback_sentence, region_sentence, suggestion_sentence
 from cst_directory.domain.search import DirectorySearch
-from cst_directory.ui.about_dialog import AboutDialog
 from cst_directory.ui.contact_actions import ContactActions
 from cst_directory.ui.contact_list import WATCH_INTERVAL_MS, ContactList
 from cst_directory.ui.detail_pane import DetailPane
@@ -42,6 +42,9 @@ from cst_directory.ui.entry_list_view import EntryListView
 from cst_directory.ui.number_handoff import NumberHandoff, UrlOpener
 from cst_directory.ui.status_line import CONFIRMATION_MS, StatusLine
 from cst_directory.ui.warning_bar import WarningBar
+
+if TYPE_CHECKING:
+    from cst_directory.ui.about_dialog import AboutDialog
 
 __all__ = ["CONFIRMATION_MS", "WATCH_INTERVAL_MS", "MainWindow"]
 
@@ -239,6 +242,9 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         if self.about_dialog is None:
+            # Imported when first asked for: first paint does not need it.
+            from cst_directory.ui.about_dialog import AboutDialog
+
             self.about_dialog = AboutDialog(self._directory, self._data_folder, open_url=self._open_url,
                                             parent=self)
         self.about_dialog.show()
