@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cst_directory.domain.book import BookChanges, BookSnapshot
-from cst_directory.domain.contacts import ContactDraft, validate_contact
+from cst_directory.domain.contacts import ContactDraft, ValidContact, validate_contact
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.errors import EntryNotFoundError, ReadOnlyEntryError
 
@@ -43,6 +43,18 @@ class MemoryBook:
             allow_duplicate: bool = False) -> Entry:
         self._next += 1
         return self._store(f"m{self._next}", draft, allow_unverified, favourite=False)
+
+    def add_many(self, contacts: Sequence[ValidContact], *, allow_duplicates: bool = False
+                 ) -> tuple[Entry, ...]:
+        added = []
+        for contact in contacts:
+            self._next += 1
+            entry = make_entry(id=f"m{self._next}", name=contact.name, category=Category.PERSONAL,
+                               region=contact.region, number=contact.number, builtin=False,
+                               notes=contact.notes)
+            self._entries[entry.id] = entry
+            added.append(entry)
+        return tuple(added)
 
     def edit(self, entry_id: str, draft: ContactDraft, *, allow_unverified: bool = False,
              allow_duplicate: bool = False) -> Entry:

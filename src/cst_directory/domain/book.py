@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from cst_directory.domain.contacts import ContactDraft
+from cst_directory.domain.contacts import ContactDraft, ValidContact
 from cst_directory.domain.entries import Entry
 
 
@@ -76,6 +76,11 @@ class ContactBook(Protocol):
     def add(self, draft: ContactDraft, *, allow_unverified: bool = False,
             allow_duplicate: bool = False) -> Entry:
         """Store a new contact; ContactError, DuplicateNumberError or StorageError if it cannot be."""
+
+    def add_many(self, contacts: Sequence[ValidContact], *, allow_duplicates: bool = False
+                 ) -> tuple[Entry, ...]:
+        """Store checked contacts in one transaction: all of them, or none (DuplicateNumberError,
+        StorageError)."""
 
     def edit(self, entry_id: str, draft: ContactDraft, *, allow_unverified: bool = False,
              allow_duplicate: bool = False) -> Entry:

@@ -266,6 +266,10 @@ class BuiltinOnlyBook:
             allow_duplicate: bool = False) -> Entry:
         raise self.reason
 
+    def add_many(self, contacts: Sequence[ValidContact], *, allow_duplicates: bool = False
+                 ) -> tuple[Entry, ...]:
+        raise self.reason
+
     def edit(self, entry_id: str, draft: ContactDraft, *, allow_unverified: bool = False,
              allow_duplicate: bool = False) -> Entry:
         raise self.reason
