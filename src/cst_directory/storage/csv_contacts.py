@@ -309,9 +309,6 @@ def _layout(header: list[str], body: list[_Record], name_column: str | None,
     ours = any(_MARKER.match(cell) for cell in header)
     found = _our_layout(index) if ours else _producer_layout(index)
     if name_column is None and number_column is None and found is not None:
-        if not found.phones:
-            raise UnreadableFileError("The file has no column of phone numbers, so there is nothing in it "
-                                      "to add.")
         return found
     if found is None and (name_column is None or number_column is None):
         if not _any_number_column(body, len(header)):
@@ -427,12 +424,12 @@ def _read_rows(body: list[_Record], layout: _Layout, width: int) -> FileRead:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) < needed:
-            problems.append(ReadProblem(where, f"This line has {len(cells)} cells where the first line has "
-                                               f"{width}: some of its cells are missing."))
+            problems.append(ReadProblem(where, f"This line has {_cells(len(cells))} where the first line "
+                                               f"has {width}: some of its cells are missing."))
             continue
         if any(cell.strip() for cell in cells[width:]):
-            problems.append(ReadProblem(where, f"This line has {len(cells)} cells where the first line has "
-                                               f"{width}: a comma or semicolon in it may need quotes."))
+            problems.append(ReadProblem(where, f"This line has {_cells(len(cells))} where the first line "
+                                               f"has {width}: a comma or semicolon in it may need quotes."))
             continue
         if layout.ours:
             cells = [_restore(cell) for cell in cells]
@@ -443,6 +440,10 @@ def _read_rows(body: list[_Record], layout: _Layout, width: int) -> FileRead:
         elif len(rows) == rows_before:
             problems.append(ReadProblem(where, "This line has no phone number."))
     return FileRead(rows=tuple(rows), problems=tuple(problems))
+
+
+def _cells(count: int) -> str:
+    return "1 cell" if count == 1 else f"{count} cells"
 
 
 def _contact_rows(where: str, cells: list[str], layout: _Layout, rows: list[ImportRow]) -> str | None:
