@@ -443,3 +443,8 @@ def test_ten_thousand_contacts_written_and_read_back(capsys: pytest.CaptureFixtu
         print(f"\n{CONTACTS_MEASURED} contacts: written in {written - started:.3f} s ({len(data)} bytes), "
               f"read back in {done - written:.3f} s; a Google file of as many contacts with three numbers "
               f"each read in {google_done - google_started:.3f} s")
+
+
+def test_a_file_marked_ours_without_our_columns_is_a_sentence() -> None:
+    with pytest.raises(UnreadableFileError, match="Name or Number column is missing"):
+        read_csv_contacts(f'"Who","Phone","{MARKER_HEADER}"\r\n"Ruth","07911 123456",""\r\n'.encode())

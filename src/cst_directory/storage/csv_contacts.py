@@ -345,7 +345,7 @@ def _ways(index: dict[str, int], *ways: tuple[str, ...]) -> tuple[tuple[int, ...
 
 def _our_layout(index: dict[str, int]) -> _Layout:
     if "name" not in index or ("number" not in index and "international" not in index):
-        raise UnreadableFileError("The file says CST Directory wrote it, but its Name or Number column is "
+        raise UnreadableFileError(f"The file says {APP_NAME} wrote it, but its Name or Number column is "
                                   "missing: export the contacts again.")
     phones = tuple(_Phone(index[n]) for n in ("number", "international") if n in index)
     return _Layout(names=((index["name"],),), phones=phones, notes=index.get("notes"), ours=True)
