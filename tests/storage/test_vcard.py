@@ -11,10 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cst_directory.domain.entries import Category, Entry, make_entry
+from cst_directory.domain.import_preview import Outcome, preview_import
 from cst_directory.domain.import_rows import FileRead, ImportRow, ReadProblem, UnreadableFileError
-from cst_directory.domain.phone import parse_number
+from cst_directory.domain.phone import PhoneNumber, parse_number
+from cst_directory.domain.text import BIDI_CONTROLS, has_bidi_controls, neutralise_bidi
 from cst_directory.storage import vcard
-from cst_directory.storage.vcard import read_vcard_file, read_vcards
+from cst_directory.storage.vcard import read_vcard_file, read_vcards, write_vcards
 
 CORPUS = Path(__file__).parent / "corpus" / "vcard"
 
@@ -388,3 +391,157 @@ def test_any_arrangement_of_vcard_pieces_is_read_or_refused(pieces: list[str]) -
         return
     for row in result.rows:
         assert row.where.startswith("card ")
+
+
+# Writing -----------------------------------------------------------------------------------------------
+
+
+def personal(name: str, number: str, notes: str = "", entry_id: str = "c1") -> Entry:
+    return make_entry(id=entry_id, name=name, category=Category.PERSONAL, region=None,
+                      number=parse_number(number, allow_unverified=True), builtin=False, notes=notes)
+
+
+def builtin(name: str, number: str, source: str, as_of: str) -> Entry:
+    return make_entry(id="cst-office", name=name, category=Category.OFFICE, region="north",
+                      number=parse_number(number), builtin=True, source=source, as_of=as_of)
+
+
+def physical_lines(data: bytes) -> list[bytes]:
+    assert data.endswith(b"\r\n")
+    lines = data[:-2].split(b"\r\n")
+    # Every line break is a CRLF: no bare CR or LF is left inside a line.
+    assert not any(b"\r" in line or b"\n" in line for line in lines)
+    return lines
+
+
+def test_an_entry_is_written_as_a_vcard_3_0() -> None:
+    data = write_vcards([personal("Rabbi Cohen", "07911 123456", "Shul; rota, Sundays\nand Yom Tov")])
+    assert data == (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Rabbi Cohen\r\nN:;Rabbi Cohen;;;\r\n"
+                    b"TEL;TYPE=CELL:+447911123456\r\nNOTE:Shul\\; rota\\, Sundays\\nand Yom Tov\r\n"
+                    b"END:VCARD\r\n")
+
+
+def test_nothing_to_write_is_an_empty_file() -> None:
+    assert write_vcards([]) == b""
+
+
+@pytest.mark.parametrize(("number", "tel"), [
+    ("020 7946 0123", b"TEL;TYPE=VOICE:+442079460123"),
+    ("0161 496 0123 x12", b"TEL;TYPE=VOICE:+441614960123 x12"),
+    ("+33 1 42 68 53 00", b"TEL;TYPE=VOICE:+33142685300"),
+    ("07700 900123", b"TEL;TYPE=CELL:+447700900123"),
+    ("07624 123456", b"TEL;TYPE=VOICE:+447624123456"),
+    ("999", b"TEL;TYPE=VOICE:999"),
+    ("116 123", b"TEL;TYPE=VOICE:116123"),
+])
+def test_numbers_are_written_in_international_form(number: str, tel: bytes) -> None:
+    assert tel + b"\r\n" in write_vcards([personal("A", number)])
+
+
+def test_a_stored_number_that_no_longer_parses_is_written_as_shown() -> None:
+    shown = PhoneNumber(display="0161 496 01;23", international=None, e164=None, dial="016149623",
+                        tel_uri="tel:016149623", is_short=False, verified=False, extension=None,
+                        search_digits="16149623")
+    entry = make_entry(id="c1", name="A", category=Category.PERSONAL, region=None, number=shown,
+                       builtin=False)
+    assert b"TEL;TYPE=VOICE:0161 496 01\\;23\r\n" in write_vcards([entry])
+
+
+def test_sources_are_added_to_built_in_entries_only_when_asked() -> None:
+    office = builtin("CST Manchester office", "0161 792 6666", "CST blog", "2015-01-16")
+    mine = personal("Mine", "07911 123456")
+    assert b"NOTE" not in write_vcards([office, mine])
+    with_sources = write_vcards([office, mine], with_sources=True)
+    assert with_sources.count(b"NOTE") == 1
+    assert b"NOTE:Source: CST blog\\, 2015-01-16\r\n" in with_sources
+    rows = read_vcards(with_sources).rows
+    assert [row.notes for row in rows] == ["Source: CST blog, 2015-01-16", ""]
+
+
+def test_a_note_is_kept_before_the_source() -> None:
+    office = make_entry(id="x", name="Samaritans", category=Category.HELPLINE, region=None,
+                        number=parse_number("116 123"), builtin=True, notes="Free, 24 hours",
+                        source="Samaritans", as_of="2026-11-21")
+    assert read_vcards(write_vcards([office], with_sources=True)).rows[0].notes == (
+        "Free, 24 hours\nSource: Samaritans, 2026-11-21")
+
+
+def test_long_lines_are_folded_at_75_octets_without_splitting_a_character() -> None:
+    # Three-byte and four-byte characters put a character boundary at every possible cut.
+    name = "שלום" * 30 + "🛡️" * 20 + "ABC" * 30
+    data = write_vcards([personal(name, "07911 123456", "ת" * 500)])
+    lines = physical_lines(data)
+    assert max(len(line) for line in lines) == 75
+    folds = [line for line in lines if line.startswith(b" ")]
+    assert len(folds) > 10
+    for line in lines:
+        assert len(line) <= 75
+        line.decode("utf-8")
+    assert read_vcards(data).rows[0].name == name
+
+
+def test_direction_marks_are_left_out_as_the_app_shows_the_name() -> None:
+    entry = personal("\u202eשרה\u200f Cohen", "07911 123456", "note\u2067 here")
+    data = write_vcards([entry])
+    assert not has_bidi_controls(data.decode("utf-8"))
+    row = read_vcards(data).rows[0]
+    assert (row.name, row.notes) == ("שרה Cohen", "note here")
+
+
+_NAME_CHARS = st.one_of(
+    st.characters(categories=["L", "M", "N", "P", "S", "Zs"]),
+    st.sampled_from(["ש", "ל", "ו", "ם", "ײ", "ױ", "װ", "\u05b7", "\u05bc", "פֿ", "🛡️", "👨‍👩‍👧", "🕎",
+                     ";", ",", "\\", ":", '"', "=", " ", "\\n", *sorted(BIDI_CONTROLS)]),
+)
+_NOTE_CHARS = st.one_of(_NAME_CHARS, st.sampled_from(["\n", "\t", "\n\n"]))
+_NUMBERS = ["07911 123456", "+44 7911 123456", "020 7946 0123", "0161 496 0123 x12", "020 8457 9999 ext. 345",
+            "+33 1 42 68 53 00", "+1 202 555 0143 x9", "07700 900123", "999", "101", "116 123"]
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> Entry:
+    # Pieces rather than characters: an emoji with its variation selector or joiners is one piece.
+    name = " ".join("".join(draw(st.lists(_NAME_CHARS, min_size=1, max_size=40))).split())
+    if not neutralise_bidi(name).strip():
+        name = "A" + name
+    notes = "".join(draw(st.lists(_NOTE_CHARS, max_size=120))).strip()
+    return personal(name, draw(st.sampled_from(_NUMBERS)), notes, entry_id=f"c{draw(st.integers(0, 99))}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(entries(), min_size=1, max_size=5))
+def test_writing_then_reading_gives_the_same_names_numbers_and_notes(written: list[Entry]) -> None:
+    data = write_vcards(written)
+    for line in physical_lines(data):
+        assert len(line) <= 75
+    result = read_vcards(data)
+    assert result.problems == ()
+    assert len(result.rows) == len(written)
+    for entry, row in zip(written, result.rows, strict=True):
+        assert row.name == " ".join(neutralise_bidi(entry.name).split())
+        if not has_bidi_controls(entry.name):
+            assert row.name == entry.name
+        assert row.notes == neutralise_bidi(entry.notes).strip()
+        number = parse_number(row.number, allow_unverified=True)
+        assert number == entry.number
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(entries(), min_size=1, max_size=5))
+def test_export_then_import_into_an_empty_directory_gives_the_same_contacts(written: list[Entry]) -> None:
+    preview = preview_import(read_vcards(write_vcards(written)), existing=[], allow_unverified=True,
+                             include_duplicates=True)
+    assert [row.outcome for row in preview.rows] == [Outcome.ADD] * len(written)
+    imported = preview.to_add
+    assert [c.number for c in imported] == [e.number for e in written]
+    assert [c.name for c in imported] == [" ".join(neutralise_bidi(e.name).split()) for e in written]
+    assert [c.notes for c in imported] == [neutralise_bidi(e.notes).strip() for e in written]
+
+
+def test_the_corpus_read_written_and_read_again_keeps_every_number() -> None:
+    for name in sorted(EXPECTED):
+        rows = read_vcard_file(CORPUS / name).rows
+        again = read_vcards(write_vcards(personal(row.name, row.number, row.notes) for row in rows)).rows
+        assert [(row.name, row.notes) for row in again] == [(row.name, row.notes) for row in rows]
+        assert ([parse_number(row.number, allow_unverified=True) for row in again]
+                == [parse_number(row.number, allow_unverified=True) for row in rows])
