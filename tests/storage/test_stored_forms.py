@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -346,6 +347,83 @@ def test_a_file_that_can_only_be_read_as_it_stands_is_read_by_a_reader(home: Pat
     store = ContactStore(home)
     store.add(contact("Ann", "020 7946 0001"))
     store.close()
-    reader = StoreReader(home / STORE_FILE, "immutable=1")
+    info = os.lstat(home / STORE_FILE)
+    reader = StoreReader(home / STORE_FILE, "immutable=1", (info.st_dev, info.st_ino))
     assert [e.name for e in reader.contacts()] == ["Ann"]
     reader.close()
+
+
+# --- Forms another program wrote on purpose --------------------------------------------------------
+
+
+def forge(home: Path, entry_id: str, **columns: object) -> None:
+    """Rewrite some columns of a row and give it the checksum that makes it look as this version wrote
+    it: what someone who read the code could do to the file."""
+    marks = ", ".join(f"{column} = ?" for column in columns)
+    with closing(sqlite3.connect(home / STORE_FILE)) as conn:
+        if columns:
+            conn.execute(f"UPDATE contacts SET {marks} WHERE id = ?", (*columns.values(), entry_id))
+        joined = conn.execute(f"SELECT {contact_rows.plain_columns()} FROM contacts WHERE id = ?",
+                              (entry_id,)).fetchone()[-1]
+        conn.execute("UPDATE contacts SET forms_key = ? WHERE id = ?",
+                     (zlib.crc32(joined.encode("utf-8")), entry_id))
+        conn.commit()
+
+
+def test_forged_forms_with_a_matching_checksum_still_show_what_is_dialled(home: Path) -> None:
+    store = ContactStore(home)
+    mine = store.add(contact("Ann", "07911 123456"))
+    store.close()
+    forge(home, mine.id, display="0800 032 3263", international="+44 800 032 3263")
+
+    [entry] = ContactStore(home).contacts()
+    assert entry.number.display == "07911 123456"
+    assert entry.number.international == "+44 7911 123456"
+    assert entry.number.tel_uri == mine.number.tel_uri
+
+    forge(home, mine.id, name="CST National \u202eEmergency")
+    [entry] = ContactStore(home).contacts()
+    assert entry.name == "CST National Emergency"
+
+
+def test_forms_stored_as_other_types_are_worked_out_again(home: Path) -> None:
+    store = ContactStore(home)
+    mine = store.add(contact("Ann", "07911 123456"))
+    store.close()
+    with closing(sqlite3.connect(home / STORE_FILE)) as conn:
+        conn.execute("UPDATE contacts SET display = CAST(display AS BLOB), is_short = CAST(is_short AS TEXT)")
+        conn.commit()
+    forge(home, mine.id)
+
+    [entry] = ContactStore(home).contacts()
+    assert entry.number == mine.number
+
+
+def test_a_file_put_in_place_of_the_open_one_is_not_read_and_everything_is_read_again(
+        home: Path, tmp_path: Path, directory: BuiltinDirectory) -> None:
+    book = StoredContactBook(directory, ContactStore(home))
+    book.add(ContactDraft("Ann", "07911 123456"))
+    other = tmp_path / "other"
+    other.mkdir(mode=0o700)
+    ContactStore(other).add(contact("Someone else's", "07911 123457"))
+    (home / STORE_FILE).rename(tmp_path / "moved.db")
+    (home / STORE_FILE).symlink_to(other / STORE_FILE)
+
+    snapshot = book.snapshot_reader()()
+    assert snapshot.read_failure is not None and "was replaced" in snapshot.read_failure
+    assert all(entry.builtin for entry in snapshot.entries)
+    book.adopt(snapshot)
+    # Not changes on top of nothing: the whole book again, through the store's own connection.
+    assert book.catch_up() == BookChanges(reload=True)
+    assert [e.name for e in book.entries() if not e.builtin] == ["Ann"]
+    book.close()
+
+
+def test_a_change_made_outside_the_app_is_a_reload(home: Path, directory: BuiltinDirectory) -> None:
+    book = StoredContactBook(directory, ContactStore(home))
+    book.add(ContactDraft("Ann", "07911 123456"))
+    book.entries()
+    tamper(home, "UPDATE contacts SET name = 'Ann Smith'")
+    assert book.changes() == BookChanges(reload=True)
+    assert [e.name for e in book.entries() if not e.builtin] == ["Ann Smith"]
+    book.close()

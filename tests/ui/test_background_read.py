@@ -7,16 +7,24 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cst_directory.domain.book import BookSnapshot
 from cst_directory.domain.contacts import ContactDraft, validate_contact
+from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.domain.entries import Category, make_entry
+from cst_directory.domain.search import DirectorySearch, SearchIndex
 from cst_directory.storage.contact_book import StoredContactBook
+from cst_directory.storage.contact_rows import as_stored
 from cst_directory.storage.contact_store import ContactStore
 from cst_directory.ui.contact_dialog import ContactDialog
+from cst_directory.ui.contact_list import ContactList
 from cst_directory.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory
+from tests.ui.memory_book import MemoryBook
 
 CONTACTS = 300
 WAIT_MS = 10_000
@@ -117,3 +125,27 @@ def test_a_change_made_elsewhere_while_the_contacts_are_read_is_shown(
     qtbot.waitUntil(lambda: window.contact_list.is_loaded, timeout=WAIT_MS)
     names = personal(window)
     assert "From elsewhere" in names and "Person 3" not in names and len(names) == 20
+
+
+def test_a_list_closed_while_its_contacts_are_read_is_left_alone(qapp: QApplication,
+                                                                 directory: BuiltinDirectory) -> None:
+    # The reading thread hands its snapshot to a queue, never to a Qt object the window may have deleted
+    # meanwhile: hundreds of lists started and deleted at once must neither crash nor raise.
+    search = DirectorySearch(directory.region_index())
+    for _ in range(300):
+        contact_list = ContactList(MemoryBook(directory.entries), search, {None: "National"})
+        contact_list.start(in_background=True)
+        shiboken6.delete(contact_list)
+    qapp.processEvents()
+
+
+def test_an_entry_with_two_digit_strings_alike_is_listed_once(directory: BuiltinDirectory) -> None:
+    # A number that no longer parses is kept as stored; its dialled and national digits start alike.
+    stored = as_stored("44441234567890", None)
+    entry = make_entry(id="p-1", name="Kept as stored", category=Category.PERSONAL, region=None,
+                       number=stored, builtin=False)
+    search = DirectorySearch(directory.region_index())
+    index = SearchIndex((*directory.entries, entry))
+    rows = search.search_in(index, "44", None).rows
+    assert len(rows) == len(set(rows))
+    assert [index.entries[row].id for row in rows].count("p-1") == 1

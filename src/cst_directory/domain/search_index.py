@@ -379,7 +379,9 @@ class _NumberColumns:
         # Inside a number only from four digits on: "999" must not find every number that contains it.
         if len(digits) < SUBSTRING_DIGITS:
             if len(starting) <= _FEW_HITS:
-                return starting
+                # One entry can have two digit strings that start alike (its dialled and its national
+                # digits): it is listed once.
+                return list(dict.fromkeys(starting))
             mask = bytearray(map(str.startswith, self.national, repeat(digits)))
         else:
             mask = bytearray(map(contains, self.national, repeat(digits)))

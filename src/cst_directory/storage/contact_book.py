@@ -35,6 +35,7 @@ class StoredContactBook:
         self._unreadable = 0
         self._seen_version = self._data_version_or(0)
         self._seen_change = 0
+        self._reload_due = False
 
     @property
     def moved_aside(self) -> Path | None:
@@ -64,6 +65,8 @@ class StoredContactBook:
         return " ".join(sentences) or None
 
     def entries(self) -> tuple[Entry, ...]:
+        # What is read now includes every commit so far: none of them is a change still to report.
+        self._seen_version = self._data_version_or(self._seen_version)
         return self.adopt(self._read(self._store))
 
     def builtin_entries(self) -> tuple[Entry, ...]:
@@ -89,9 +92,14 @@ class StoredContactBook:
         self._seen_change = snapshot.latest_change
         self._unreadable = snapshot.unreadable
         self._read_failure = snapshot.read_failure
+        # A read that failed holds no contacts to apply changes to: the next catch-up reads them all.
+        self._reload_due = snapshot.read_failure is not None
         return snapshot.entries
 
     def catch_up(self) -> BookChanges | None:
+        if self._reload_due:
+            self._reload_due = False
+            return BookChanges(reload=True)
         return self._changes_since_seen()
 
     def _read(self, rows: StoredRows) -> BookSnapshot:
@@ -165,7 +173,9 @@ class StoredContactBook:
     def changes(self) -> BookChanges | None:
         if not self.has_changed():
             return None
-        return self._changes_since_seen()
+        # The file changed, but if not through this app's writes (which all go through the change feed),
+        # only a full read can tell how: the sqlite3 shell, say.
+        return self._changes_since_seen() or BookChanges(reload=True)
 
     def _changes_since_seen(self) -> BookChanges | None:
         try:

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from cst_directory.domain.contacts import REGION_IDS, ValidContact
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.phone import (
+    HOME_COUNTRY_CODE,
     MAX_SHORT_CODE_DIGITS,
     NumberError,
     PhoneNumber,
     parse_number,
     query_digits,
 )
-from cst_directory.domain.text import ascii_digits, neutralise_bidi
+from cst_directory.domain.text import BIDI_CONTROLS, ascii_digits, neutralise_bidi
 
 ROW_COLUMNS = ("id", "name", "number", "extension", "verified", "region", "notes")
 # What display and search need, worked out with phonenumbers and fold() when the contact is written.
@@ -49,6 +50,10 @@ def readable_row_filter() -> str:
             " AND typeof(extension) IN ('text', 'null') AND typeof(region) IN ('text', 'null')"
             " AND typeof(notes) = 'text'")
 
+
+_HOME = str(HOME_COUNTRY_CODE)
+# What phonenumbers puts between the digits of the forms it writes, dropped before comparing digits.
+_SEPARATORS = str.maketrans("", "", " -()+x")
 
 # What the checksum covers: the row's own columns that display and search depend on, then its forms.
 _CHECKED_COLUMNS = ("name", "number", "extension", "verified", "notes", *FORM_COLUMNS[:-1])
@@ -98,28 +103,57 @@ def plain_row_to_entry(row: Sequence[object], favourites: set[str]) -> Entry | N
     if region not in REGION_IDS:
         region = None
     joined = row[16]
-    if row[15] == (_checksum(joined) if isinstance(joined, str) else None):
-        # As this version wrote it: nothing to check or work out again.
-        display, international, dial, tel_uri, is_short, search_digits, search_text, sort_name = row[7:15]
-        number_forms = PhoneNumber(display=str(display), international=None if international is None
-                                   else str(international), e164=None if is_short else number,
-                                   dial=str(dial), tel_uri=str(tel_uri), is_short=bool(is_short),
-                                   verified=verified_value == 1,
-                                   extension=str(extension) if extension else None,
-                                   search_digits=str(search_digits))
+    display, international, dial, tel_uri, is_short, search_digits, search_text, sort_name = row[7:15]
+    ext = extension if isinstance(extension, str) and extension else None
+    # The checksum says the row is as this version wrote it; a checksum anyone can recompute does not
+    # say the forms are honest, so their digits are checked against the number too (string operations
+    # in C, no phonenumbers), and the text for direction controls.
+    if (row[15] == (_checksum(joined) if isinstance(joined, str) else None)
+            and isinstance(display, str) and isinstance(dial, str) and isinstance(tel_uri, str)
+            and isinstance(search_digits, str) and isinstance(search_text, str)
+            and isinstance(sort_name, str) and (international is None or isinstance(international, str))
+            and type(is_short) is int
+            and _forms_agree(number, ext, display=display, international=international, dial=dial,
+                             tel_uri=tel_uri, is_short=is_short)
+            and BIDI_CONTROLS.isdisjoint(name) and BIDI_CONTROLS.isdisjoint(notes)):
+        number_forms = PhoneNumber(display=display, international=international,
+                                   e164=None if is_short else number, dial=dial, tel_uri=tel_uri,
+                                   is_short=bool(is_short), verified=verified_value == 1, extension=ext,
+                                   search_digits=search_digits)
         return Entry(id=entry_id, name=name, category=Category.PERSONAL, region=region, number=number_forms,
                      builtin=False, notes=notes, favourite=entry_id in favourites,
-                     search_text=str(search_text), sort_name=str(sort_name))
+                     search_text=search_text, sort_name=sort_name)
     # Written by another program, or by a version that stored no forms: worked out again, as in a file
     # read for the first time.
     if not name.strip() or not entry_id.strip() or not number.strip():
         return None
-    ext = extension if isinstance(extension, str) and extension else None
     verified = verified_value == 1 and type(verified_value) is int
     contact = ValidContact(name=neutralise_bidi(" ".join(name.split())),
                            number=_stored_phone_number(number, ext, verified), region=region,
                            notes=neutralise_bidi(notes))
     return make_personal(entry_id, contact, entry_id in favourites)
+
+
+def _forms_agree(number: str, ext: str | None, *, display: str, international: str | None, dial: str,
+                 tel_uri: str, is_short: int) -> bool:
+    """Whether the stored forms hold exactly the number's digits: shown, copied, dialled and called."""
+    tail = ext or ""
+    if is_short:
+        return (is_short == 1 and number.isascii() and number.isdigit() and not tail and international is None
+                and display.translate(_SEPARATORS) == number and dial == number
+                and tel_uri == f"tel:{number};phone-context=+{_HOME}")
+    digits = number[1:]
+    if not (is_short == 0 and number.startswith("+") and digits.isascii() and digits.isdigit()
+            and international is not None):
+        return False
+    home = digits.startswith(_HOME)
+    dialled = "0" + digits[len(_HOME):] if home else "00" + digits
+    shown = dialled if home else digits
+    uri, _, uri_ext = tel_uri.partition(";ext=")
+    return (display.translate(_SEPARATORS) == shown + tail
+            and international.translate(_SEPARATORS) == digits + tail
+            and dial == dialled and uri.startswith("tel:+") and uri[5:].translate(_SEPARATORS) == digits
+            and uri_ext == tail)
 
 
 def row_to_entry(row: tuple[object, ...], favourites: set[str]) -> Entry | None:
@@ -176,10 +210,10 @@ def _stored_phone_number(number: str, extension: str | None, verified: bool) -> 
         # phonenumbers' metadata has changed since it was saved: keep it, shown as unverified.
         return parse_number(text, allow_unverified=True)
     except NumberError:
-        return _as_stored(number, extension)
+        return as_stored(number, extension)
 
 
-def _as_stored(number: str, extension: str | None) -> PhoneNumber:
+def as_stored(number: str, extension: str | None) -> PhoneNumber:
     """A number that no longer parses at all, shown exactly as it was stored and marked unverified, so
     that the user still sees it and can correct it: hiding it would lose what they saved. Its digits are
     shown as ASCII and its direction controls dropped, so what is shown is what would be dialled."""

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -286,6 +287,8 @@ class ContactStore(StoredRows):
         # never both move it aside, and none moves aside the fresh file another has just made.
         with folder_lock(folder):
             self._conn = self._open()
+            # The file opened, so that a reader opened later can tell it from one put in its place.
+            self._identity = _file_identity(self.path)
 
     # Opening, checking and migrating.
 
@@ -485,7 +488,7 @@ class ContactStore(StoredRows):
     def open_reader(self) -> StoreReader:
         """Another connection to this file, for reading it elsewhere (another thread) without waiting for
         or getting in the way of this one."""
-        return StoreReader(self.path, self._reader_options, self._busy_timeout_ms)
+        return StoreReader(self.path, self._reader_options, self._identity, self._busy_timeout_ms)
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: a cheap way to notice edits made elsewhere."""
@@ -600,20 +603,44 @@ class ContactStore(StoredRows):
         return self._guard(run)
 
 class StoreReader(StoredRows):
-    """A connection of its own to a store that is already open, checked and up to date, for reading on
-    another thread while the store's own connection goes on serving the window. Only reads."""
+    """A read-only connection of its own to a store already open and checked, for another thread."""
 
-    def __init__(self, path: Path, uri_options: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, path: Path, uri_options: str, identity: tuple[int, int] | None,
+                 busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
         self.unreadable_rows = 0
+        # Opened by name, later than the store's checks: whatever is at that name now must be the very
+        # file the store checked and opened, never a link or another file put in its place meanwhile.
+        self._require_same_file(identity)
         try:
-            self._conn = connect_uri(path, uri_options, busy_timeout_ms)
+            self._conn = connect_uri(path, f"{uri_options}&nofollow=1", busy_timeout_ms)
             self._conn.execute("PRAGMA query_only = ON")
+            self._conn.execute("PRAGMA user_version").fetchone()
         except sqlite3.Error as exc:
             raise _storage_error(exc, path) from None
+        try:
+            self._require_same_file(identity)
+        except StorageError:
+            self._conn.close()
+            raise
+
+    def _require_same_file(self, identity: tuple[int, int] | None) -> None:
+        if identity is None or _file_identity(self.path) != identity:
+            raise StorageError(StorageProblem.UNSAFE,
+                               f"Your contacts file {self.path} was replaced while CST Directory was open, "
+                               "so it was not read: close CST Directory and start it again.")
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """The device and inode of the plain file at path, or None if there is none (a link, a pipe...)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 class DuplicateContactError(ValueError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -22,13 +22,9 @@ if TYPE_CHECKING:
 
 # Changes made in another window or by cstdir show within this; each check costs the book little.
 WATCH_INTERVAL_MS = 1000
+# How often the GUI thread looks whether the contacts read in the background have arrived.
+READ_POLL_MS = 10
 _SELECT = QItemSelectionModel.SelectionFlag.ClearAndSelect
-
-
-class _ReadRelay(QObject):
-    """Brings a snapshot read on another thread to the GUI thread (a queued signal)."""
-
-    read = Signal(object)
 
 
 class ContactList(QObject):
@@ -76,8 +72,12 @@ class ContactList(QObject):
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.timeout.connect(self.check_for_changes)
-        self._relay = _ReadRelay(self)
-        self._relay.read.connect(self._adopt)
+        # The snapshot read on another thread is handed over through a queue the GUI thread polls: the
+        # reading thread never touches a Qt object, which the window may have deleted by then.
+        self._snapshots: queue.SimpleQueue[BookSnapshot] = queue.SimpleQueue()
+        self._collect = QTimer(self)
+        self._collect.setInterval(READ_POLL_MS)
+        self._collect.timeout.connect(self._collect_snapshot)
         self.is_loaded = False
 
     # What is shown.
@@ -119,14 +119,9 @@ class ContactList(QObject):
             return
         self.set_entries(self.book.builtin_entries())
         reader = self.book.snapshot_reader()
-        relay = self._relay
-
-        def read() -> None:
-            snapshot = reader()
-            # The window may have been closed, and the relay deleted, before the contacts were read.
-            with contextlib.suppress(RuntimeError):
-                relay.read.emit(snapshot)
-        threading.Thread(target=read, name="read contacts", daemon=True).start()
+        snapshots = self._snapshots
+        threading.Thread(target=lambda: snapshots.put(reader()), name="read contacts", daemon=True).start()
+        self._collect.start()
 
     def reload(self, select_id: str | None = None) -> None:
         # entries() never fails: whatever the contacts file holds, the built-in numbers come back, and
@@ -253,6 +248,14 @@ class ContactList(QObject):
         self.notice_changed.emit(self.book.notice)
 
     # Internals.
+
+    def _collect_snapshot(self) -> None:
+        try:
+            snapshot = self._snapshots.get_nowait()
+        except queue.Empty:
+            return
+        self._collect.stop()
+        self._adopt(snapshot)
 
     def _adopt(self, snapshot: BookSnapshot) -> None:
         self.set_entries(self.book.adopt(snapshot))
