@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from cst_directory import __version__
+from cst_directory.cli_files import add_file_commands, run_export, run_import
 from cst_directory.domain.book import ContactBook, DuplicateNumberError
 from cst_directory.domain.contacts import ContactDraft, ContactError
 from cst_directory.domain.directory import BuiltinDirectory
@@ -20,16 +21,12 @@ from cst_directory.domain.presenting import (
     suggestion_sentence,
 )
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.exit_codes import EXIT_NO_MATCH, EXIT_OK, EXIT_STORAGE, EXIT_USAGE
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
 from cst_directory.storage.paths import DataDirError, data_home
 from cst_directory.storage.resources import resources_dir
-
-EXIT_OK = 0
-EXIT_NO_MATCH = 1
-EXIT_USAGE = 2
-EXIT_STORAGE = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _contact_options(edit)
     remove = commands.add_parser("remove", help="delete one of your own contacts")
     remove.add_argument("id", metavar="ID")
+    add_file_commands(commands)
     return parser
 
 
@@ -90,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         directory = load_directory(resources_dir())
     except (DataDirError, DirectoryDataError) as exc:
         return _fail(str(exc), EXIT_STORAGE)
-    writing = args.command in ("add", "edit", "remove")
+    writing = args.command in ("add", "edit", "remove", "import")
     try:
         book: ContactBook = StoredContactBook(directory, ContactStore(home))
     except StorageError as exc:
@@ -103,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cstdir: your contacts file was damaged; it was kept as {book.moved_aside} "
               "and a new one was started.", file=sys.stderr)
     try:
+        if args.command == "import":
+            return run_import(args, book)
+        if args.command == "export":
+            return run_export(args, book)
         if writing:
             return _change(args, book)
         code = _show(args, book, directory)
@@ -176,10 +178,8 @@ def _change(args: argparse.Namespace, book: ContactBook) -> int:
 
 
 def _find(book: ContactBook, entry_id: str) -> Entry:
-    for entry in book.entries():
-        if entry.id == entry_id:
-            return entry
-    raise EntryNotFoundError(entry_id)
+    # By id alone: an edit reads one contact, not the whole store.
+    return book.find(entry_id)
 
 
 def _draft(args: argparse.Namespace, current: Entry | None) -> ContactDraft:
