@@ -137,3 +137,13 @@ def test_an_import_onto_a_full_disk_stores_nothing(small_disk: Path, tmp_path: P
     assert code == 3 and "full" in err
     filler.unlink()
     assert [name for name, _ in personal(cstdir)] == ["Ann"]
+
+
+def test_a_csv_of_unknown_columns_asks_for_them_and_reads_them_when_named(cstdir: Cstdir,
+                                                                          tmp_path: Path) -> None:
+    odd = write(tmp_path / "odd.csv", "Who,Tel\r\nAnn,07911 123456\r\n")
+    code, _, err = cstdir("import", str(odd))
+    assert code == 2 and "--name-column and --number-column" in err and "“Who”, “Tel”" in err
+    code, _, err = cstdir("import", str(odd), "--name-column", "who", "--number-column", "TEL")
+    assert code == 0, err
+    assert personal(cstdir) == [("Ann", "07911 123456")]

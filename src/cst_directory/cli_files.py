@@ -13,6 +13,7 @@ from cst_directory.domain.import_preview import ImportPreview, Outcome, preview_
 from cst_directory.domain.import_rows import UnreadableFileError
 from cst_directory.exit_codes import EXIT_OK, EXIT_USAGE
 from cst_directory.storage.contact_files import FileFormat, read_import_file, write_export_file
+from cst_directory.storage.csv_contacts import ColumnsNeededError
 
 FORMAT_CHOICES = tuple(f.value for f in FileFormat)
 
@@ -45,6 +46,11 @@ def run_import(args: argparse.Namespace, book: ContactBook) -> int:
         read = read_import_file(args.file, file_format=FileFormat(args.format) if args.format else None,
                                 encoding=args.encoding, name_column=args.name_column,
                                 number_column=args.number_column)
+    except ColumnsNeededError as exc:
+        columns = ", ".join(f"“{header}”" for header in exc.headers if header.strip())
+        return _fail(f"{args.file.name} is a CSV file whose columns CST Directory does not know: name the "
+                     f"ones holding names and numbers with --name-column and --number-column (its columns "
+                     f"are {columns}).", EXIT_USAGE)
     except UnreadableFileError as exc:
         return _fail(str(exc), EXIT_USAGE)
     preview = preview_import(read, book.entries(), allow_unverified=args.allow_unverified,
