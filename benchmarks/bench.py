@@ -11,6 +11,7 @@ be made at all. Progress goes to stderr, the table (Markdown) to stdout.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -43,7 +44,11 @@ from launch_timing import Finished, Launcher
 
 import cst_directory
 from cst_directory.domain.contacts import ValidContact
+from cst_directory.domain.entries import Entry
+from cst_directory.domain.import_preview import preview_import
 from cst_directory.domain.text import fold
+from cst_directory.storage.contact_files import FileFormat, read_import_file, write_export_file
+from cst_directory.storage.contact_rows import make_personal
 from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.directory_file import load_directory
 from cst_directory.storage.resources import resources_dir
@@ -70,6 +75,10 @@ CHILD_TIMEOUT_S = 900.0
 MB = 1e6
 _T = TypeVar("_T")
 _U = TypeVar("_U")
+
+
+# The issue's target for importing or exporting 10,000 contacts, either way and in either format.
+IMPORT_LIMIT_S = 2.0
 
 
 class BenchError(RuntimeError):
@@ -226,6 +235,7 @@ class Bench:
         for size in [s for s in self.sizes if s in LOOKUP_SIZES]:
             self.cell("cstdir lookup", size, partial(self.lookup, size))
         self.cell("batch add", None, self.batch_add)
+        self.cell("import and export", None, self.import_export)
 
     # Seeding.
 
@@ -422,6 +432,66 @@ class Bench:
         figure = f"adding {BATCH:,} contacts to an empty file in one batch ({method[0]}), vs sqlite3"
         return [Row(figure, BATCH, seconds_text(base), seconds_text(value), ratio_text(value, base),
                     rounds=str(rounds))]
+
+
+    def import_export(self) -> list[Row]:
+        """Importing a file of BATCH contacts into an empty store (read, preview, batch add) and exporting
+        them, each format against the same rows written by the csv module alone."""
+        contacts = validated(drafts(BATCH, seed=13))
+        entries = [make_personal(f"p-{i:012x}", contact, False) for i, contact in enumerate(contacts)]
+        rows: list[Row] = []
+        for file_format in FileFormat:
+            source = self.scratch / f"import-{uuid.uuid4().hex}{file_format.suffix}"
+            write_export_file(source, entries, file_format=file_format)
+
+            def baseline() -> float:
+                return plain_csv_write(self.scratch / f"plain-{uuid.uuid4().hex}.csv", entries)
+
+            def importing(source: Path = source, file_format: FileFormat = file_format) -> float:
+                folder = self.scratch / f"import-{uuid.uuid4().hex}"
+                folder.mkdir(mode=0o700)
+                store = ContactStore(folder)
+                try:
+                    start = time.perf_counter()
+                    read = read_import_file(source, file_format=file_format)
+                    preview = preview_import(read, store.contacts())
+                    store.add_many(preview.to_add)
+                    elapsed = time.perf_counter() - start
+                    if len(preview.to_add) != BATCH:
+                        raise BenchError(f"the {file_format.value} import added {len(preview.to_add):,} of "
+                                         f"{BATCH:,}")
+                    return elapsed
+                finally:
+                    store.close()
+                    shutil.rmtree(folder, ignore_errors=True)
+
+            def exporting(file_format: FileFormat = file_format) -> float:
+                target = self.scratch / f"export-{uuid.uuid4().hex}{file_format.suffix}"
+                start = time.perf_counter()
+                write_export_file(target, entries, file_format=file_format)
+                elapsed = time.perf_counter() - start
+                target.unlink()
+                return elapsed
+
+            for verb, subject in (("importing", importing), ("exporting", exporting)):
+                bases, values, rounds = interleave(self.rounds, self.budget, baseline, subject)
+                base, value = statistics.median(bases), statistics.median(values)
+                figure = f"{verb} {BATCH:,} contacts as {file_format.value}, vs the csv module writing them"
+                rows.append(Row(figure, BATCH, seconds_text(base), seconds_text(value),
+                                ratio_text(value, base), f"< {IMPORT_LIMIT_S:.0f} s",
+                                verdict(value < IMPORT_LIMIT_S), str(rounds)))
+            source.unlink()
+        return rows
+
+
+def plain_csv_write(path: Path, entries: Sequence[Entry]) -> float:
+    """The same names and numbers written by the csv module alone: the least a file of them costs."""
+    start = time.perf_counter()
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows((e.name, e.number.display, e.notes) for e in entries)
+    elapsed = time.perf_counter() - start
+    path.unlink()
+    return elapsed
 
 
 def plain_sqlite_insert(path: Path, contacts: Sequence[ValidContact]) -> float:
