@@ -330,6 +330,11 @@ def test_folded_lines_are_joined_for_each_version() -> None:
     assert only_row("FN:Rab\r\n\tbi", "TEL:07911 123456", version="4.0").name == "Rabbi"
 
 
+def test_a_line_folded_before_its_value_starts_is_read() -> None:
+    row = only_row("FN:A", "item1.TEL;TY\r\n PE=CE\r\n LL:07911\r\n  123456", "item1.X-AB\r\n Label:Shul")
+    assert (row.number, row.label) == ("07911 123456", "shul")
+
+
 def test_lf_and_cr_line_endings_are_read() -> None:
     text = card("FN:Sam Le", " vy", "TEL:07911 123456")
     for ending in ("\n", "\r"):

@@ -31,9 +31,11 @@ _CRLF = "\r\n"
 # Parameters that 2.1 allows without a name ("TEL;CELL;PREF:"): these four name an encoding, any other
 # bare word is a type.
 _BARE_ENCODINGS = frozenset({"quoted-printable", "base64", "8bit", "7bit"})
-_BASE64_ENCODINGS = frozenset({"base64", "b"})
 # 2.1 cards carry a base64 photo's lines unindented until a blank line; such a line is only base64 letters.
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/=]+")
+# A property's name and parameters are a few dozen octets; a "head" longer than this is not one, and is
+# not worth splitting character by character.
+_MAX_HEAD_OCTETS = 4096
 _WANTED = frozenset({"FN", "N", "ORG", "TEL", "NOTE", "X-ABLABEL"})
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _UNESCAPES = {"n": "\n", "N": "\n", ",": ",", ";": ";", "\\": "\\", ":": ":"}
@@ -245,59 +247,73 @@ def _properties(lines: list[bytes]) -> Iterator[_Property]:
     """The card's content lines unfolded and split, the ones the app uses only. Version 2.1 keeps the
     white space a line was folded at, as its spec says; 3.0 and 4.0 drop it."""
     keeps_fold_space = any(line.strip().upper() == b"VERSION:2.1" for line in lines)
-    logical: list[bytes] = []
-    heads: list[bytes] = []
+    # Each content line as the pieces it was written in, joined once at the end: a photo folded over
+    # hundreds of thousands of lines would take quadratic time if it were joined line by line.
+    logical: list[list[bytes]] = []
+    encoding = b""
     for line in lines:
         if logical and line[:1] in _FOLD:
-            logical[-1] += line if keeps_fold_space else line[1:]
-            continue
-        if logical and _continues(heads[-1], logical[-1], line):
-            current = logical[-1].rstrip(b" \t")
-            logical[-1] = current[:-1] + line if current.endswith(b"=") else current + line
-            continue
-        if not line.strip():
-            continue
+            logical[-1].append(line if keeps_fold_space else line[1:])
+        elif logical and _continues(encoding, logical[-1], line):
+            continue_with = logical[-1]
+            if encoding == b"QUOTED-PRINTABLE":
+                continue_with[-1] = continue_with[-1].rstrip(b" \t")[:-1]
+            continue_with.append(line)
+        elif line.strip():
+            logical.append([line])
+            encoding = _encoding_of(line)
+    for pieces in logical:
+        line = b"".join(pieces)
         colon = _colon_of(line)
         if colon < 0:
             shown = line[:40].decode("utf-8", "replace")
             raise _CardError(f"This card could not be read: it has a line that is not a vCard property "
                              f"(“{shown}”).")
-        logical.append(line)
-        heads.append(line[:colon])
-    for line, head in zip(logical, heads, strict=True):
-        prop = _split_property(line, head)
+        prop = _split_property(line, colon)
         if prop is not None:
             yield prop
 
 
-def _continues(head: bytes, current: bytes, line: bytes) -> bool:
-    """Whether line goes on the property before it without being folded: a quoted-printable soft line
+def _encoding_of(first_line: bytes) -> bytes:
+    """The encoding a content line names in its first line, when it is one whose value can go on past
+    that line without being folded."""
+    upper = first_line[:_MAX_HEAD_OCTETS].upper()
+    head = upper[:upper.find(b":")] if b":" in upper else upper
+    if b"QUOTED-PRINTABLE" in head:
+        return b"QUOTED-PRINTABLE"
+    if b"BASE64" in head or b"ENCODING=B" in head:
+        return b"BASE64"
+    return b""
+
+
+def _continues(encoding: bytes, pieces: list[bytes], line: bytes) -> bool:
+    """Whether line goes on the content line before it without being folded: a quoted-printable soft line
     break, or a 2.1 base64 value carried on unindented lines."""
-    upper = head.upper()
-    if b"QUOTED-PRINTABLE" in upper:
-        return current.rstrip(b" \t").endswith(b"=")
-    if b"BASE64" in upper or b"ENCODING=B" in upper:
+    if encoding == b"QUOTED-PRINTABLE":
+        return pieces[-1].rstrip(b" \t").endswith(b"=")
+    if encoding == b"BASE64":
         return _BASE64_LINE.fullmatch(line.strip()) is not None
     return False
 
 
 def _colon_of(line: bytes) -> int:
-    """Where the value starts: the first colon outside a quoted parameter value."""
-    colon = line.find(b":")
-    quote = line.find(b'"')
-    if quote < 0 or colon < quote:
-        return colon
-    inside = False
-    for i, byte in enumerate(line):
-        if byte == 0x22:
-            inside = not inside
-        elif byte == 0x3A and not inside:
-            return i
-    return -1
+    """Where the value starts: the first colon outside a quoted parameter value, or -1 if there is none
+    within a head's length."""
+    head = line[:_MAX_HEAD_OCTETS + 1]
+    at = 0
+    while True:
+        colon = head.find(b":", at)
+        quote = head.find(b'"', at)
+        if quote < 0 or colon < quote:
+            return colon
+        closing = head.find(b'"', quote + 1)
+        if closing < 0:
+            return -1
+        at = closing + 1
 
 
-def _split_property(line: bytes, head: bytes) -> _Property | None:
-    parts = _split_unquoted(head.decode("utf-8", "replace"), ";")
+def _split_property(line: bytes, colon: int) -> _Property | None:
+    parts = _split_unquoted(line[:colon].decode("utf-8", "replace"), ";")
     group, _, name = parts[0].strip().rpartition(".")
     name = name.upper()
     if name not in _WANTED:
@@ -305,7 +321,7 @@ def _split_property(line: bytes, head: bytes) -> _Property | None:
     params: dict[str, list[str]] = {}
     for part in parts[1:]:
         _add_param(params, part.strip())
-    return _Property(group.lower(), name, params, line[len(head) + 1:])
+    return _Property(group.lower(), name, params, line[colon + 1:])
 
 
 def _add_param(params: dict[str, list[str]], part: str) -> None:
