@@ -125,6 +125,8 @@ def test_the_corpus_photos_are_long_enough_to_matter() -> None:
 @pytest.mark.parametrize(("data", "words"), [
     (b"", "empty"),
     (b" \r\n\r\n\t", "empty"),
+    (codecs.BOM_UTF8 + b"\r\n", "empty"),
+    (codecs.BOM_UTF16_LE, "empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     (b"BEGIN:VCARD\r\nFN:A\x00B\r\nEND:VCARD\r\n", "binary"),
     (b"Name,Phone\r\nSarah,07911 123456\r\n", "BEGIN:VCARD"),

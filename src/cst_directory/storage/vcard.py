@@ -27,7 +27,6 @@ MAX_LINE_OCTETS = 75
 _BEGIN = b"BEGIN:VCARD"
 _END = b"END:VCARD"
 _FOLD = (b" ", b"\t")
-_CRLF = "\r\n"
 # Parameters that 2.1 allows without a name ("TEL;CELL;PREF:"): these four name an encoding, any other
 # bare word is a type.
 _BARE_ENCODINGS = frozenset({"quoted-printable", "base64", "8bit", "7bit"})
@@ -133,8 +132,6 @@ def _as_text_bytes(data: bytes) -> bytes:
     says; UTF-16 and UTF-32 files are turned into UTF-8 first."""
     if len(data) > MAX_FILE_BYTES:
         raise _too_large()
-    if not data.strip():
-        raise UnreadableFileError("The file is empty: there are no contacts in it.")
     wide = _wide_encoding(data)
     if wide is not None:
         try:
@@ -143,6 +140,8 @@ def _as_text_bytes(data: bytes) -> bytes:
             raise UnreadableFileError("The file says it is in UTF-16 or UTF-32 but its text cannot be "
                                       "decoded: export it again.") from None
     data = data.removeprefix(codecs.BOM_UTF8)
+    if not data.strip():
+        raise UnreadableFileError("The file is empty: there are no contacts in it.")
     if b"\x00" in data:
         raise UnreadableFileError("The file is not text (it holds binary data): it is not a vCard file.")
     return data
@@ -215,14 +214,13 @@ def _card_rows(where: str, lines: list[bytes]) -> list[ImportRow] | ReadProblem:
         said = f"“{name}” has" if name else "This card has"
         return ReadProblem(where, f"{said} no phone number.")
     note = "\n".join(notes)
-    labelled = [(number, group_labels.get(group, "") if group else "", type_label)
-                for number, type_label, group in tels]
-    labels = [apple or typed for _, apple, typed in labelled]
+    # An Apple label says what the user chose; the types are only the producer's nearest kind.
+    labels = [group_labels.get(group, "") or typed if group else typed for _, typed, group in tels]
     if len(tels) == 1:
-        return [ImportRow(where=where, name=name, number=labelled[0][0], label=labels[0], notes=note)]
+        return [ImportRow(where=where, name=name, number=tels[0][0], label=labels[0], notes=note)]
     return [ImportRow(where=where, name=f"{name} ({shown})" if name else "", number=number, label=label,
                       notes=note)
-            for (number, _, _), label, shown in zip(labelled, labels, _distinct_labels(labels), strict=True)]
+            for (number, _, _), label, shown in zip(tels, labels, _distinct_labels(labels), strict=True)]
 
 
 def _distinct_labels(labels: list[str]) -> list[str]:
