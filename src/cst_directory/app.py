@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from cst_directory import APP_ID, APP_NAME, __version__
 from cst_directory.domain.book import ContactBook
 from cst_directory.domain.directory import BuiltinDirectory
+from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
+from cst_directory.domain.import_rows import FileRead
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import BuiltinOnlyBook, StoredContactBook
 from cst_directory.storage.contact_store import ContactStore
@@ -85,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = _ScratchFolder()
     settings, settings_problem = _open_settings(home, scratch.path)
     window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings,
-                        data_folder=str(home))
+                        data_folder=str(home), files=ContactFileAccess())
     window.start(in_background=True)
     _report_start_problems(window, book, problem, settings_problem, separate)
     told = book.notice
@@ -151,6 +153,28 @@ class _LaunchListener:
         self._closed = True
         if self._server is not None:
             self._server.close()
+
+
+class ContactFileAccess:
+    """The window's reading and writing of contacts files, through storage: the widgets never open a file."""
+
+    def read(self, path: Path, *, name_column: str | None = None,
+             number_column: str | None = None) -> FileRead:
+        # Imported when a file is first chosen: the window's first paint needs none of this.
+        from cst_directory.storage.contact_files import read_import_file
+        from cst_directory.storage.csv_contacts import ColumnsNeededError
+        from cst_directory.ui.file_actions import UnknownColumnsError
+
+        try:
+            return read_import_file(path, name_column=name_column, number_column=number_column)
+        except ColumnsNeededError as exc:
+            raise UnknownColumnsError(str(exc), exc.headers) from None
+
+    def write(self, path: Path, entries: Sequence[Entry], *, file_format: str, with_sources: bool) -> int:
+        from cst_directory.storage.contact_files import FileFormat, write_export_file
+
+        return write_export_file(path, entries, file_format=FileFormat(file_format),
+                                 with_sources=with_sources)
 
 
 class _ScratchFolder:

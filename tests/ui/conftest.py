@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from cst_directory.app import ContactFileAccess
 from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.search import DirectorySearch
 from cst_directory.storage.contact_book import StoredContactBook
@@ -38,7 +39,8 @@ def opener() -> RecordingOpener:
 
 
 WindowFactory = Callable[..., MainWindow]
-"""make_window(in_background=False): with True, contacts are read on another thread, as the app does."""
+"""make_window(in_background=False, book=None, **options): with True, contacts are read on another thread,
+as the app does; options (choose_open, choose_save, files) go to the window."""
 
 
 @pytest.fixture
@@ -65,10 +67,13 @@ def make_book(directory: BuiltinDirectory, data_dir: Path) -> Iterator[Callable[
 @pytest.fixture
 def make_window(qtbot: QtBot, directory: BuiltinDirectory, settings_path: Path, data_dir: Path,
                 opener: RecordingOpener, make_book: Callable[[], StoredContactBook]) -> WindowFactory:
-    def make(*, in_background: bool = False, book: StoredContactBook | None = None) -> MainWindow:
+    def make(*, in_background: bool = False, book: StoredContactBook | None = None,
+             **options: object) -> MainWindow:
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        options.setdefault("files", ContactFileAccess())
         window = MainWindow(directory, DirectorySearch(directory.region_index()), book or make_book(),
-                            settings, open_url=opener, data_folder=str(data_dir))
+                            settings, open_url=opener, data_folder=str(data_dir),
+                            **options)  # type: ignore[arg-type]
         window.start(in_background=in_background)
         qtbot.addWidget(window)
         window.show()

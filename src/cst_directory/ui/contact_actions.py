@@ -33,7 +33,8 @@ class ContactActions(QObject):
         self.add.setShortcut(QKeySequence.StandardKey.New)
         self.add.triggered.connect(self.add_contact)
         self.edit = QAction(self.tr("&Edit contact…"), host)
-        self.edit.setShortcuts([QKeySequence(Qt.Key.Key_F2), QKeySequence("Ctrl+E")])
+        # F2 alone: Ctrl+E is the File menu's export.
+        self.edit.setShortcut(QKeySequence(Qt.Key.Key_F2))
         self.edit.triggered.connect(self.edit_contact)
         self.remove = QAction(self.tr("&Delete contact"), host)
         self.remove.setShortcut(QKeySequence.StandardKey.Delete)

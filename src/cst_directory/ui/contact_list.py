@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QTimer, Signal
 
-from cst_directory.domain.book import BookChanges, BookSnapshot, ContactBook
-from cst_directory.domain.contacts import ContactDraft
+from cst_directory.domain.book import BookChanges, BookSnapshot, ContactBook, DuplicateNumberError
+from cst_directory.domain.contacts import ContactDraft, ValidContact
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
 from cst_directory.domain.search import DirectorySearch, SearchIndex, SearchResult
@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 # Changes made in another window or by cstdir show within this; each check costs the book little.
 WATCH_INTERVAL_MS = 1000
+# More added at once than this are shown by building the index again from what it holds (without reading
+# the book): each entry put in one by one costs an insertion into every listing order.
+ADDED_ONE_BY_ONE = 200
 # How often the GUI thread looks whether the contacts read in the background have arrived.
 READ_POLL_MS = 10
 _SELECT = QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -105,6 +108,11 @@ class ContactList(QObject):
     def entries(self) -> tuple[Entry, ...]:
         """Every entry held, shown or not."""
         return self._index.live_entries()
+
+    def known_entries(self) -> tuple[Entry, ...]:
+        """Every entry in the directory, for checking new numbers against: while the contacts are still
+        being read in the background only the book itself knows them all."""
+        return self.entries() if self.is_loaded else self.book.entries()
 
     def entries_shown(self) -> list[Entry]:
         return list(map(self._index.entries.__getitem__, self._result.rows))
@@ -198,6 +206,26 @@ class ContactList(QObject):
         self._apply([entry], ())
         self.reveal(entry.id)
         self.contact_saved.emit(entry)
+
+    def add_many(self, contacts: Sequence[ValidContact], allow_duplicates: bool) -> tuple[Entry, ...]:
+        """Store the contacts in one transaction through the book (all or none: DuplicateNumberError,
+        StorageError); show_added() then shows them."""
+        try:
+            return self.book.add_many(contacts, allow_duplicates=allow_duplicates)
+        except DuplicateNumberError:
+            # Stored elsewhere since the list last looked: taken in now, a preview made again sees it.
+            self.check_for_changes()
+            raise
+
+    def show_added(self, entries: Sequence[Entry]) -> None:
+        """A batch stored at once: shown as one change, the first of them selected."""
+        if not entries:
+            return
+        if len(entries) > ADDED_ONE_BY_ONE:
+            self.set_entries((*self.entries(), *entries))
+        else:
+            self._apply(entries, ())
+        self.reveal(entries[0].id)
 
     def remove_current(self) -> None:
         entry = self._current

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
@@ -10,6 +11,8 @@ from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -39,6 +42,7 @@ from cst_directory.ui.contact_list import WATCH_INTERVAL_MS, ContactList
 from cst_directory.ui.detail_pane import DetailPane
 from cst_directory.ui.entry_delegate import EntryDelegate
 from cst_directory.ui.entry_list_view import EntryListView
+from cst_directory.ui.file_actions import ContactFiles, FileActions, OpenChooser, SaveChooser, is_contact_file
 from cst_directory.ui.number_handoff import NumberHandoff, UrlOpener
 from cst_directory.ui.status_line import CONFIRMATION_MS, StatusLine
 from cst_directory.ui.warning_bar import WarningBar
@@ -51,6 +55,7 @@ __all__ = ["CONFIRMATION_MS", "WATCH_INTERVAL_MS", "MainWindow"]
 REGION_KEY = "region"
 GEOMETRY_KEY = "window/geometry"
 SPLITTER_KEY = "window/splitter"
+_DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
 
 STYLE = """
@@ -71,7 +76,9 @@ class MainWindow(QMainWindow):
 
     def __init__(self, directory: BuiltinDirectory, search: DirectorySearch, book: ContactBook,
                  settings: QSettings, *, open_url: UrlOpener = QDesktopServices.openUrl,
-                 data_folder: str = "", parent: QWidget | None = None) -> None:
+                 data_folder: str = "", files: ContactFiles | None = None,
+                 choose_open: OpenChooser | None = None, choose_save: SaveChooser | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
         self._data_folder = data_folder
@@ -95,6 +102,12 @@ class MainWindow(QMainWindow):
         self.warning = WarningBar()
         regions = [(region.id, region.name) for region in directory.regions]
         self.contact_actions = ContactActions(self.contact_list, self.handoff, self, regions)
+        self.file_actions: FileActions | None = None
+        if files is not None:
+            choosers = {name: chooser for name, chooser in (("choose_open", choose_open),
+                                                            ("choose_save", choose_save)) if chooser}
+            self.file_actions = FileActions(self.contact_list, files, self, **choosers)
+            self.setAcceptDrops(True)
         self._lay_out()
         self._connect()
         self._restore_settings()
@@ -194,6 +207,9 @@ class MainWindow(QMainWindow):
         self.undo_button.clicked.connect(contacts.undo_remove)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.clear_search)
+        if self.file_actions is not None:
+            self.file_actions.install(self.menuBar())
+            self.file_actions.said.connect(lambda text, warning: self.status.confirm(text, warning=warning))
         self.contact_actions.install(self.menuBar(), self.list_view)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.about_action = help_menu.addAction(self.tr("&About CST Directory"))
@@ -312,7 +328,46 @@ class MainWindow(QMainWindow):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
 
+    def import_file(self, path: str) -> None:
+        """Open the import preview for a file, as File → Import and dropping the file on the window do."""
+        if self.file_actions is not None:
+            self.file_actions.import_file(Path(path))
+
+    def _dropped_file(self, event: QDropEvent | QDragEnterEvent) -> str | None:
+        """The one contacts file being dragged, if that is what it is and the window can import it."""
+        mime = event.mimeData()
+        urls = mime.urls() if mime.hasUrls() else []
+        if self.file_actions is None or len(urls) != 1 or not is_contact_file(urls[0]):
+            return None
+        return urls[0].toLocalFile()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        # After the drop has returned: the file manager that started the drag is not kept waiting while
+        # the file is read and the dialog opens.
+        QTimer.singleShot(0, lambda: self.import_file(path))
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_field and event.type() in _DRAG_EVENTS:
+            # The search field takes any dropped text, a file's address too: a contacts file dropped on it
+            # is imported, as anywhere else in the window.
+            assert isinstance(event, QDropEvent)
+            if self._dropped_file(event) is not None:
+                if event.type() == QEvent.Type.Drop:
+                    self.dropEvent(event)
+                else:
+                    event.acceptProposedAction()
+                return True
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             step = _MOVES.get(Qt.Key(event.key()))
