@@ -138,6 +138,9 @@ screenshot: system-deps install
 	$(BIN)/python scripts/screenshot.py --output docs/screenshot.png
 	$(BIN)/python scripts/screenshot.py --output docs/add-contact.png --query "" --capture "Add contact" \
 		--step key:ctrl+n --step "type:School office" --step key:Tab --step type:07700900123
+	$(BIN)/python scripts/screenshot.py --output docs/import-preview.png --query "" \
+		--capture "Import contacts from" --step key:ctrl+i --step "type:$(CURDIR)/docs/import-example.vcf" \
+		--step key:Return --step key:Down --step key:Down --step key:Down --step key:Down --step key:Down
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .artifacts

@@ -96,9 +96,15 @@ def test_the_preview_shows_the_bad_row_with_its_reason(qtbot: QtBot, make_window
     assert (name, number) == ("Typo", "12")
     assert happens.startswith("Skip: ") and "too short" in happens
     assert "already in the directory" in rows["card 5"][2]
+    assert dialog.row_detail.text() == "card 1, Shul security lead: added"
+    dialog.table.setFocus()
+    for _ in range(2):
+        qtbot.keyClick(dialog.table, Qt.Key.Key_Down)
+    assert dialog.row_detail.text() == "card 3, Typo: That number is too short: include the area code."
     assert dialog.summary.text() == dialog.preview.summary()
     assert dialog.summary.text().startswith("2 to add, 2 already in the directory or repeated, 1 not a phone")
     assert dialog.import_button.isEnabled()
+    assert dialog.import_button.text() == "&Import 2 contacts"
     assert not dialog.allow_unverified.isChecked() and not dialog.include_duplicates.isChecked()
 
 
@@ -170,9 +176,11 @@ def test_saving_unverified_numbers_is_a_choice_in_the_preview(qtbot: QtBot, make
     dialog = open_import(qtbot, window)
     assert dialog.preview.rows[0].outcome is Outcome.UNVERIFIED
     assert not dialog.import_button.isEnabled()
+    assert dialog.import_button.text() == "&Import"
     qtbot.keyClick(dialog.allow_unverified, Qt.Key.Key_Space)
     assert dialog.summary.text() == "1 to add."
     assert dialog.import_button.isEnabled()
+    assert dialog.import_button.text() == "&Import 1 contact"
 
 
 class FullDisk(MemoryBook):
@@ -250,6 +258,8 @@ def test_names_from_the_file_are_shown_as_plain_text(qtbot: QtBot, make_window: 
     assert type(dialog.table.itemDelegate()) is QStyledItemDelegate
     assert dialog.summary.textFormat() == Qt.TextFormat.PlainText
     assert dialog.failure.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.row_detail.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.row_detail.text() == "card 1, <b>999</b>: added"
 
 
 def test_a_csv_with_unknown_columns_lets_the_user_choose_them(
@@ -356,3 +366,12 @@ def test_the_file_menu_comes_before_contacts(make_window: WindowFactory) -> None
     window = make_window()
     titles = [action.text() for action in window.menuBar().actions()]
     assert titles[:2] == ["&File", "Co&ntacts"]
+
+
+def test_the_example_in_the_screenshot_shows_every_outcome(qtbot: QtBot, make_window: WindowFactory) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "import-example.vcf"
+    window = make_window(choose_open=Chooser(example))
+    dialog = open_import(qtbot, window)
+    assert {row.outcome for row in dialog.preview.rows} == set(Outcome)
+    assert dialog.summary.text() == ("4 to add, 2 already in the directory or repeated, 1 not known to be in "
+                                     "use, 1 not a phone number, 1 could not be read.")

@@ -32,6 +32,7 @@ from cst_directory.domain.import_rows import UnreadableFileError
 
 STYLE = """
 #summary { font-weight: bold; padding: 2px 0; }
+#rowDetail { color: #444; }
 QLabel[role="failure"] { color: #a01010; font-weight: bold; }
 """
 _SKIPPED = QColor("#8a4b00")
@@ -124,19 +125,22 @@ class ImportDialog(QDialog):
         self._preview = ImportPreview(())
         self.setWindowTitle(self.tr("Import contacts from %s") % file_name)
         self.setStyleSheet(STYLE)
-        self.resize(780, 460)
+        self.resize(960, 480)
         self._build(columns)
         self._lay_out()
         self.allow_unverified.toggled.connect(self.refresh)
         self.include_duplicates.toggled.connect(self.refresh)
         self.name_column.currentIndexChanged.connect(self.refresh)
         self.number_column.currentIndexChanged.connect(self.refresh)
+        self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.buttons.accepted.connect(self.confirm)
         self.buttons.rejected.connect(self.reject)
         self.refresh()
         self.table.setFocus()
 
     def _build(self, columns: Sequence[str]) -> None:
+        self.intro = _plain_label(self.tr("Nothing is added until you choose Import. Rows marked Skip are "
+                                          "left out, and why is said beside each."))
         self.columns_note = _plain_label(self.tr("CST Directory does not know this file's columns: choose "
                                                  "the ones that hold the names and the numbers."))
         unchosen = self.tr("Choose a column…")
@@ -155,8 +159,12 @@ class ImportDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((70, 210, 150)):
+        for column, width in enumerate((64, 220, 130)):
             header.resizeSection(column, width)
+        # A long reason is cut short in its cell: the selected row's is said in full here, for the keyboard
+        # as well as the mouse (whose tooltip says it too).
+        self.row_detail = _plain_label("")
+        self.row_detail.setObjectName("rowDetail")
         self.summary = _plain_label("")
         self.summary.setObjectName("summary")
         self.allow_unverified = QCheckBox(self.tr("Save &unverified numbers anyway"))
@@ -170,6 +178,7 @@ class ImportDialog(QDialog):
 
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
         if self._choosing_columns:
             form = QFormLayout()
             form.addRow(self.tr("&Names in"), self.name_column)
@@ -177,6 +186,7 @@ class ImportDialog(QDialog):
             layout.addWidget(self.columns_note)
             layout.addLayout(form)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.row_detail)
         layout.addWidget(self.summary)
         layout.addWidget(self.allow_unverified)
         layout.addWidget(self.include_duplicates)
@@ -233,8 +243,27 @@ class ImportDialog(QDialog):
     def _show(self, preview: ImportPreview, sentence: str) -> None:
         self._preview = preview
         self.model.show(preview.rows)
+        if preview.rows:
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        else:
+            self.row_detail.clear()
         self.summary.setText(sentence)
-        self.import_button.setEnabled(bool(preview.to_add))
+        count = len(preview.to_add)
+        self.import_button.setEnabled(count > 0)
+        if count == 0:
+            self.import_button.setText(self.tr("&Import"))
+        elif count == 1:
+            self.import_button.setText(self.tr("&Import 1 contact"))
+        else:
+            self.import_button.setText(self.tr("&Import %s contacts") % f"{count:,}")
+
+    def _row_chosen(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
+        if not current.isValid():
+            self.row_detail.clear()
+            return
+        row = self.model.row_at(current.row())
+        what = self.tr("added") if row.outcome is Outcome.ADD else row.reason
+        self.row_detail.setText(self.tr("%s, %s: %s") % (row.where, row.name or row.number or "-", what))
 
     def _fail(self, text: str) -> None:
         self.failure.setText(text)
