@@ -13,12 +13,14 @@ from types import FrameType
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+import cst_directory
 from cst_directory.domain.entries import Category, Entry, make_entry
 from cst_directory.domain.phone import parse_number
 from cst_directory.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory
 
-PACKAGE = str(Path(__file__).resolve().parents[2] / "src" / "cst_directory")
+# Wherever the app is imported from: the source tree, or the installed package the test command uses.
+PACKAGE = str(Path(cst_directory.__file__).resolve().parent)
 SURNAMES = ("Cohen", "Levy", "Abrams", "Gold", "Stein", "Rosen", "Katz", "Shapiro")
 
 
