@@ -158,15 +158,16 @@ class _LaunchListener:
 class ContactFileAccess:
     """The window's reading and writing of contacts files, through storage: the widgets never open a file."""
 
-    def read(self, path: Path, *, name_column: str | None = None,
-             number_column: str | None = None) -> FileRead:
+    def read(self, path: Path, *, name_column: str | None = None, number_column: str | None = None,
+             encoding: str | None = None) -> FileRead:
         # Imported when a file is first chosen: the window's first paint needs none of this.
         from cst_directory.storage.contact_files import read_import_file
         from cst_directory.storage.csv_contacts import ColumnsNeededError
         from cst_directory.ui.file_actions import UnknownColumnsError
 
         try:
-            return read_import_file(path, name_column=name_column, number_column=number_column)
+            return read_import_file(path, encoding=encoding, name_column=name_column,
+                                    number_column=number_column)
         except ColumnsNeededError as exc:
             raise UnknownColumnsError(str(exc), exc.headers) from None
 

@@ -106,6 +106,8 @@ def test_the_preview_shows_the_bad_row_with_its_reason(qtbot: QtBot, make_window
     assert dialog.import_button.isEnabled()
     assert dialog.import_button.text() == "&Import 2 contacts"
     assert not dialog.allow_unverified.isChecked() and not dialog.include_duplicates.isChecked()
+    # A vCard names its own CHARSET: there is no code page to choose.
+    assert not dialog.encoding.isVisible()
 
 
 def test_cancelling_stores_nothing(qtbot: QtBot, make_window: WindowFactory, phone_file: Path,
@@ -284,6 +286,57 @@ def test_a_csv_with_unknown_columns_lets_the_user_choose_them(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert personal(make_book().entries()) == {"Rabbi Cohen": "07911 123456", "Gabbai": "07912 345678"}
+
+
+HEBREW_CSV = "Display Name,Mobile Number\r\nשמואל כהן,07911 123456\r\n"
+
+
+def open_bytes(qtbot: QtBot, make_window: WindowFactory, path: Path, data: bytes) -> ImportDialog:
+    path.write_bytes(data)
+    return open_import(qtbot, make_window(choose_open=Chooser(path)))
+
+
+def test_a_csv_file_can_be_read_in_the_code_page_it_was_saved_in(
+        qtbot: QtBot, make_window: WindowFactory, tmp_path: Path,
+        make_book: Callable[[], StoredContactBook]) -> None:
+    hebrew = "שמואל כהן"
+    dialog = open_bytes(qtbot, make_window, tmp_path / "hebrew-windows.csv", HEBREW_CSV.encode("cp1255"))
+    assert dialog.encoding.isVisible()
+    assert dialog.encoding.currentText() == "Found by itself"
+    # Not UTF-8, so found by itself it is read as Windows-1252: Latin letters in place of the Hebrew.
+    found = row_texts(dialog)["line 2"][0]
+    assert found != hebrew and not any("\u0590" <= letter <= "\u05ff" for letter in found)
+    dialog.encoding.setFocus()
+    qtbot.keyClicks(dialog.encoding, "Hebrew")
+    assert dialog.encoding.currentText() == "Hebrew (Windows-1255)"
+    assert dialog.choices().encoding == "cp1255"
+    assert row_texts(dialog)["line 2"] == [hebrew, "07911 123456", "Add"]
+    assert dialog.summary.text() == "1 to add."
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert personal(make_book().entries()) == {hebrew: "07911 123456"}
+
+
+def test_a_wrong_code_page_is_one_sentence_in_the_preview(qtbot: QtBot, make_window: WindowFactory,
+                                                         tmp_path: Path) -> None:
+    dialog = open_bytes(qtbot, make_window, tmp_path / "hebrew-windows.csv", HEBREW_CSV.encode("cp1255"))
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("utf-8"))
+    assert dialog.summary.text() == ("The file cannot be read as utf-8 text: choose the code page it was "
+                                     "saved in.")
+    assert not dialog.import_button.isEnabled()
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("cp1255"))
+    assert dialog.summary.text() == "1 to add."
+
+
+def test_chosen_columns_follow_the_code_page(qtbot: QtBot, make_window: WindowFactory,
+                                             tmp_path: Path) -> None:
+    dialog = open_bytes(qtbot, make_window, tmp_path / "rota.csv",
+                        "שם,טלפון\r\nרב כהן,07911 123456\r\n".encode("cp1255"))
+    dialog.name_column.setCurrentIndex(1)
+    dialog.number_column.setCurrentIndex(2)
+    dialog.encoding.setCurrentIndex(dialog.encoding.findData("cp1255"))
+    assert (dialog.name_column.currentText(), dialog.number_column.currentText()) == ("שם", "טלפון")
+    assert row_texts(dialog)["line 2"] == ["רב כהן", "07911 123456", "Add"]
 
 
 def test_other_files_dropped_are_left_alone(make_window: WindowFactory, tmp_path: Path) -> None:

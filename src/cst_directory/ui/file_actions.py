@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from cst_directory.domain.import_preview import ImportPreview
     from cst_directory.ui.import_dialog import ImportDialog, PreviewChoices
 
-IMPORT_SUFFIXES = (".vcf", ".vcard", ".csv")
+VCARD_SUFFIXES = (".vcf", ".vcard")
+IMPORT_SUFFIXES = (*VCARD_SUFFIXES, ".csv")
 VCARD_FILTER = "vCard (*.vcf)"
 CSV_FILTER = "CSV (*.csv)"
 
@@ -42,10 +43,11 @@ class UnknownColumnsError(UnreadableFileError):
 class ContactFiles(Protocol):
     """Reads and writes files of contacts for the window; made by the composition root from storage."""
 
-    def read(self, path: Path, *, name_column: str | None = None,
-             number_column: str | None = None) -> FileRead:
-        """What the file holds; UnreadableFileError (one sentence) when it cannot be used,
-        UnknownColumnsError when it is a CSV file whose columns must be chosen."""
+    def read(self, path: Path, *, name_column: str | None = None, number_column: str | None = None,
+             encoding: str | None = None) -> FileRead:
+        """What the file holds, a CSV file read in the code page given (None: found by itself);
+        UnreadableFileError (one sentence) when it cannot be used, UnknownColumnsError when it is a CSV
+        file whose columns must be chosen."""
 
     def write(self, path: Path, entries: Sequence[Entry], *, file_format: str, with_sources: bool) -> int:
         """Write entries to a new file ("vcard" or "csv") and return how many; FileExistsError when
@@ -112,28 +114,40 @@ class FileActions(QObject):
         except UnreadableFileError as exc:
             self.said.emit(str(exc), True)
             return None
-        reads: dict[tuple[str | None, str | None], FileRead] = {}
+        reads: dict[tuple[str | None, str | None, str | None], FileRead] = {}
         if first is not None:
-            reads[(None, None)] = first
+            reads[(None, None, None)] = first
 
         def preview(choices: PreviewChoices) -> ImportPreview:
-            # The file is read again only for other columns: ticking a box works on what was read.
-            key = (choices.name_column, choices.number_column)
+            # The file is read again only for other columns or another code page: ticking a box works on
+            # what was read.
+            key = (choices.name_column, choices.number_column, choices.encoding)
             read = reads.get(key)
             if read is None:
                 read = reads[key] = self._files.read(path, name_column=choices.name_column,
-                                                     number_column=choices.number_column)
+                                                     number_column=choices.number_column,
+                                                     encoding=choices.encoding)
             from cst_directory.domain.import_preview import preview_import
 
             return preview_import(read, self._contacts.known_entries(),
                                   allow_unverified=choices.allow_unverified,
                                   include_duplicates=choices.include_duplicates)
 
+        def headers_in(encoding: str | None) -> tuple[str, ...]:
+            try:
+                self._files.read(path, encoding=encoding)
+            except UnknownColumnsError as exc:
+                return exc.headers
+            return ()
+
         from cst_directory.ui.import_dialog import ImportDialog
 
         if self.dialog is not None:
             self.dialog.close()
-        dialog = ImportDialog(path.name, preview, self._contacts.add_many, columns=headers, parent=self._host)
+        # A vCard carries its own CHARSET; a file is one by its name, as the reader first decides.
+        csv = path.suffix.lower() not in VCARD_SUFFIXES
+        dialog = ImportDialog(path.name, preview, self._contacts.add_many, columns=headers, csv=csv,
+                              headers=headers_in, parent=self._host)
         dialog.imported.connect(self._imported)
         dialog.finished.connect(lambda _result: self._forget(dialog))
         self.dialog = dialog

@@ -47,10 +47,30 @@ class PreviewChoices:
     include_duplicates: bool = False
     name_column: str | None = None
     number_column: str | None = None
+    encoding: str | None = None
+    """A CSV file's code page, or None for the reader to find it (UTF-8, UTF-16 with a BOM, else cp1252)."""
 
+
+ENCODINGS: tuple[tuple[str, str | None], ...] = (
+    ("Found by itself", None),
+    ("Western (Windows-1252)", "cp1252"),
+    ("Hebrew (Windows-1255)", "cp1255"),
+    ("Central European (Windows-1250)", "cp1250"),
+    ("Cyrillic (Windows-1251)", "cp1251"),
+    ("Greek (Windows-1253)", "cp1253"),
+    ("Turkish (Windows-1254)", "cp1254"),
+    ("Arabic (Windows-1256)", "cp1256"),
+    ("UTF-8", "utf-8"),
+    ("UTF-16", "utf-16"),
+)
+"""The code pages offered for a CSV file, by the names a person knows them by: the ones Windows saves a
+spreadsheet's CSV in, and the two Unicode forms for a file without a BOM to tell them by."""
 
 Previewer = Callable[[PreviewChoices], ImportPreview]
-"""Works the preview out for the choices; UnreadableFileError when the chosen columns cannot be read."""
+"""Works the preview out for the choices; UnreadableFileError when the chosen columns or code page cannot
+be read."""
+HeaderReader = Callable[[str | None], Sequence[str]]
+"""The header cells of a CSV file read in a code page (None: found by itself), for the column choices."""
 BatchAdder = Callable[[Sequence[ValidContact], bool], tuple[Entry, ...]]
 """Stores the contacts in one transaction, (contacts, allow_duplicates) -> the stored entries; all or
 nothing (DuplicateNumberError, StorageError)."""
@@ -118,11 +138,14 @@ class ImportDialog(QDialog):
     """The entries stored, as a tuple, once the batch add succeeded."""
 
     def __init__(self, file_name: str, preview: Previewer, add_many: BatchAdder, *,
-                 columns: Sequence[str] = (), parent: QWidget | None = None) -> None:
+                 columns: Sequence[str] = (), csv: bool = False, headers: HeaderReader | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._preview_for = preview
         self._add_many = add_many
         self._preview = ImportPreview(())
+        self._headers_for = headers
+        self._csv = csv
         self.setWindowTitle(self.tr("Import contacts from %s") % file_name)
         self.setStyleSheet(STYLE)
         self.resize(960, 480)
@@ -132,6 +155,7 @@ class ImportDialog(QDialog):
         self.include_duplicates.toggled.connect(self.refresh)
         self.name_column.currentIndexChanged.connect(self.refresh)
         self.number_column.currentIndexChanged.connect(self.refresh)
+        self.encoding.currentIndexChanged.connect(self._encoding_chosen)
         self.table.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.buttons.accepted.connect(self.confirm)
         self.buttons.rejected.connect(self.reject)
@@ -147,6 +171,10 @@ class ImportDialog(QDialog):
         self.name_column = _column_choice(columns, unchosen, ("name", "display", "full", "contact"))
         self.number_column = _column_choice(columns, unchosen, ("phone", "mobile", "number", "tel", "cell"))
         self._choosing_columns = bool(columns)
+        self.encoding = QComboBox()
+        for label, encoding in ENCODINGS:
+            self.encoding.addItem(self.tr(label), encoding)
+        self.encoding.setAccessibleName(self.tr("The file's characters (code page)"))
         self.model = PreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -179,6 +207,13 @@ class ImportDialog(QDialog):
     def _lay_out(self) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        # A vCard names its own CHARSET, so only a CSV file has a code page to choose.
+        if self._csv:
+            characters = QFormLayout()
+            characters.addRow(self.tr("&Characters:"), self.encoding)
+            layout.addLayout(characters)
+        else:
+            self.encoding.hide()
         if self._choosing_columns:
             form = QFormLayout()
             form.addRow(self.tr("&Names in"), self.name_column)
@@ -201,7 +236,8 @@ class ImportDialog(QDialog):
         return PreviewChoices(allow_unverified=self.allow_unverified.isChecked(),
                               include_duplicates=self.include_duplicates.isChecked(),
                               name_column=self.name_column.currentData(),
-                              number_column=self.number_column.currentData())
+                              number_column=self.number_column.currentData(),
+                              encoding=self.encoding.currentData())
 
     def refresh(self) -> None:
         """Work the preview out again for the choices as they now are."""
@@ -216,6 +252,17 @@ class ImportDialog(QDialog):
             self._show(ImportPreview(()), str(exc))
             return
         self._show(preview, preview.summary())
+
+    def _encoding_chosen(self) -> None:
+        if self._choosing_columns and self._headers_for is not None:
+            try:
+                headers = self._headers_for(self.encoding.currentData())
+            except UnreadableFileError:
+                headers = ()  # refresh() says why, reading the file in that code page as well
+            # The header cells were read in the old code page: the same columns, spelt as this one reads them.
+            for choice in (self.name_column, self.number_column):
+                _rename_columns(choice, headers)
+        self.refresh()
 
     def confirm(self) -> bool:
         """Add every row marked Add in one transaction; on failure nothing is stored and the dialog stays
@@ -276,6 +323,20 @@ def _plain_label(text: str) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+def _rename_columns(choice: QComboBox, headers: Sequence[str]) -> None:
+    named = [header for header in headers if header.strip()]
+    if len(named) != choice.count() - 1:
+        return  # another number of columns: the file's reader will say the chosen one is not there
+    # Quietly: refresh() follows, once, for all the choices.
+    blocked = choice.blockSignals(True)
+    try:
+        for position, header in enumerate(named, start=1):
+            choice.setItemText(position, header)
+            choice.setItemData(position, header)
+    finally:
+        choice.blockSignals(blocked)
 
 
 def _column_choice(columns: Sequence[str], unchosen: str, hints: Sequence[str]) -> QComboBox:
