@@ -117,3 +117,20 @@ def test_tooltips_are_plain_text_whatever_a_name_holds(directory: BuiltinDirecto
     document = QTextDocument()
     document.setHtml(tip)
     assert document.toPlainText() == "<b>999</b> & <i>co</i>\n07911 123456"
+
+
+def test_a_rows_spoken_text_reads_the_number_in_digit_groups(directory: BuiltinDirectory) -> None:
+    own = make_entry(id="c1", name="Shul security lead", category=Category.PERSONAL, region=None,
+                     number=parse_number("07911 123456"), builtin=False)
+    model = EntryListModel(region_names(directory))
+    model.set_entries([*directory.entries, own])
+    spoken = Qt.ItemDataRole.AccessibleTextRole
+    national = _row(model, "cst-emergency-south")
+    assert national.data(spoken) == (f"{directory.national_line.name}, "
+                                     "oh eight hundred, oh three two, three two six three")
+    assert _row(model, "uk-emergency-999").data(spoken).endswith(", nine nine nine")
+    assert _row(model, "cst-office-south").data(spoken).endswith(
+        ", oh two oh, eight four five seven, nine nine nine nine")
+    assert _row(model, "uk-samaritans").data(spoken) == "Samaritans, one one six, one two three"
+    assert _row(model, "c1").data(spoken) == (
+        "Shul security lead, oh seven nine one one, one two three four five six")

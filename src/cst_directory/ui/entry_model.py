@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import age_badge
+from cst_directory.domain.spoken import spoken_number
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -112,7 +113,9 @@ class EntryListModel(QAbstractListModel):
         if role == NUMBER_ROLE:
             return entry.number.display
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{entry.name}, {entry.number.display}"
+            # What a screen reader says for the row: the number in its groups, digit by digit, where the
+            # shown text would be read as "three thousand two hundred and sixty-three".
+            return f"{entry.name}, {spoken_number(entry.number.display)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             # Qt renders a tooltip that looks like HTML as HTML: a contact named "<b>999</b>" would show
             # bold. Converted text is always taken as rich text, with every character of it escaped.
