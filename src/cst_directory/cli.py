@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _contact_options(edit)
     remove = commands.add_parser("remove", help="delete one of your own contacts")
     remove.add_argument("id", metavar="ID")
+    commands.add_parser("guide", help="which number to call, situation by situation")
     add_file_commands(commands)
     return parser
 
@@ -83,6 +84,9 @@ def _contact_options(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "guide":
+        # Built-in data only: the guide must print even when the user's data folder is unusable.
+        return _guide()
     try:
         home = data_home(args.home)
         directory = load_directory(resources_dir())
@@ -134,6 +138,17 @@ def _show(args: argparse.Namespace, book: ContactBook, directory: BuiltinDirecto
         _print_table(shown, directory)
     if not shown:
         return _fail(f"{no_match_sentence(query)} {emergency_sentence(directory)}", EXIT_NO_MATCH)
+    return EXIT_OK
+
+
+def _guide() -> int:
+    from cst_directory.domain.guidance import guidance, guide_text
+
+    try:
+        directory = load_directory(resources_dir())
+    except DirectoryDataError as exc:
+        return _fail(str(exc), EXIT_STORAGE)
+    sys.stdout.write(guide_text(guidance(directory)))
     return EXIT_OK
 
 
