@@ -49,6 +49,7 @@ from cst_directory.ui.warning_bar import WarningBar
 
 if TYPE_CHECKING:
     from cst_directory.ui.about_dialog import AboutDialog
+    from cst_directory.ui.guide_dialog import GuideDialog
 
 __all__ = ["CONFIRMATION_MS", "WATCH_INTERVAL_MS", "MainWindow"]
 
@@ -59,6 +60,7 @@ _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
 
 STYLE = """
+#bannerRow { background: #b00020; }
 #emergencyBanner { background: #b00020; color: white; font-weight: bold; padding: 10px 14px; }
 #notice { padding: 4px 2px; }
 #notice[warning="true"] { color: #8a4b00; font-weight: bold; }
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         self._open_url = open_url
         self._painted = False
         self.about_dialog: AboutDialog | None = None
+        self.guide_dialog: GuideDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.setStyleSheet(STYLE)
 
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
                                      "If you cannot speak, dial 999 and press 55 when asked."))
         self.banner.setObjectName("emergencyBanner")
         self.banner.setWordWrap(True)
+        self.guide_button = QPushButton(self.tr("Which number?"))
+        self.guide_button.setObjectName("guideButton")
+        self.guide_button.setAccessibleName(self.tr("Which number do I call?"))
+        self.guide_button.setToolTip(self.tr("Which number do I call? (F1)"))
 
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
@@ -173,7 +180,15 @@ class MainWindow(QMainWindow):
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        outer.addWidget(self.banner)
+        # The button sits on the banner's red, so the row reads as one band with the 999 sentence.
+        banner_row = QWidget()
+        banner_row.setObjectName("bannerRow")
+        banner_row.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        banner_layout = QHBoxLayout(banner_row)
+        banner_layout.setContentsMargins(0, 0, 10, 0)
+        banner_layout.addWidget(self.banner, 1)
+        banner_layout.addWidget(self.guide_button)
+        outer.addWidget(banner_row)
         outer.addWidget(self.warning)
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
@@ -212,6 +227,10 @@ class MainWindow(QMainWindow):
             self.file_actions.said.connect(lambda text, warning: self.status.confirm(text, warning=warning))
         self.contact_actions.install(self.menuBar(), self.list_view)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guide_action = help_menu.addAction(self.tr("&Which number do I call?"))
+        self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.guide_action.triggered.connect(self.show_guide)
+        self.guide_button.clicked.connect(self.show_guide)
         self.about_action = help_menu.addAction(self.tr("&About CST Directory"))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -266,6 +285,17 @@ class MainWindow(QMainWindow):
         self.about_dialog.show()
         self.about_dialog.raise_()
         self.about_dialog.activateWindow()
+
+    def show_guide(self) -> None:
+        if self.guide_dialog is None:
+            # Imported when first asked for, as the About box is: first paint does not need it.
+            from cst_directory.ui.guide_dialog import GuideDialog
+
+            self.guide_dialog = GuideDialog(self._directory, copy=self.handoff.copy, open_url=self._open_url,
+                                            parent=self)
+        self.guide_dialog.show()
+        self.guide_dialog.raise_()
+        self.guide_dialog.activateWindow()
 
     def entries_shown(self) -> list[Entry]:
         return self.contact_list.entries_shown()
