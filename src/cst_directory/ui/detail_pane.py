@@ -127,6 +127,8 @@ class DetailPane(QFrame):
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(content)
+        # It takes focus so that the keyboard can scroll it: a screen reader then says what it holds.
+        self.scroll_area.setAccessibleName(self.tr("Details of the selected entry"))
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll_area)

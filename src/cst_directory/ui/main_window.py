@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -131,9 +132,17 @@ class MainWindow(QMainWindow):
         self.search_field.setPlaceholderText(self.tr("Town, postcode, dialling code, number or name"))
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setAccessibleName(self.tr("Search"))
+        self.search_field.setAccessibleDescription(self.tr(
+            "A town, postcode, dialling code, number or name. Up and Down choose a line, Enter copies "
+            "its number."))
+        # Qt's clear button is an icon alone: unnamed, a screen reader says only "button".
+        for button in self.search_field.findChildren(QToolButton):
+            button.setAccessibleName(self.tr("Clear the search"))
         self.search_field.installEventFilter(self)
         self.region_choice = QComboBox()
         self.region_choice.setAccessibleName(self.tr("Your region"))
+        self.region_choice.setAccessibleDescription(self.tr(
+            "Its lines are listed first when the search is empty."))
         self.region_choice.addItem(self.tr("All regions"), None)
         for region in directory.regions:
             self.region_choice.addItem(region.short_name, region.id)
@@ -154,13 +163,19 @@ class MainWindow(QMainWindow):
         self.list_view.setItemDelegate(EntryDelegate(self.list_view))
         self.list_view.setSelectionMode(QListView.SelectionMode.SingleSelection)
         self.list_view.setAccessibleName(self.tr("Directory entries"))
+        self.list_view.setAccessibleDescription(self.tr(
+            "Enter copies the selected number. Ctrl+B marks it a favourite."))
         self.detail = DetailPane(region_names, checked)
         self.detail.follow(self.contact_list)
 
     def _lay_out(self) -> None:
         search_row = QHBoxLayout()
         search_row.addWidget(self.search_field, 1)
-        search_row.addWidget(QLabel(self.tr("Region:")))
+        region_label = QLabel(self.tr("Region:"))
+        # On Linux a combo box's name is its current item; its label reaches a screen reader as the
+        # label relation, which Qt finds through the buddy.
+        region_label.setBuddy(self.region_choice)
+        search_row.addWidget(region_label)
         search_row.addWidget(self.region_choice)
         search_row.addWidget(self.add_button)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
