@@ -64,17 +64,25 @@ class ContactDialog(QDialog):
 
     def _build_fields(self, regions: list[tuple[str, str]]) -> None:
 
+        # Each field sits in a holder with its reason under it, so the form's labels cannot be found as
+        # the fields' own labels: the fields are named here, for screen readers.
         self.name_field = QLineEdit()
         self.name_field.setPlaceholderText(self.tr("Who is it? e.g. Shul security lead"))
+        self.name_field.setAccessibleName(self.tr("Name"))
         self.number_field = QLineEdit()
         self.number_field.setPlaceholderText(self.tr("e.g. 07911 123456 or +33 1 42 68 53 00"))
+        self.number_field.setAccessibleName(self.tr("Number"))
+        self.number_field.setAccessibleDescription(self.tr(
+            "A UK number, a foreign one starting with +, or a short code such as 101; an extension as x12."))
         self.region_choice = QComboBox()
+        self.region_choice.setAccessibleName(self.tr("Region"))
         self.region_choice.addItem(self.tr("No region"), None)
         for region_id, name in regions:
             self.region_choice.addItem(name, region_id)
         self.notes_field = QPlainTextEdit()
         self.notes_field.setTabChangesFocus(True)
         self.notes_field.setFixedHeight(80)
+        self.notes_field.setAccessibleName(self.tr("Notes"))
         self.name_reason = _reason_label()
         self.number_reason = _reason_label()
         self.notes_reason = _reason_label()
@@ -82,7 +90,7 @@ class ContactDialog(QDialog):
         self.save_anyway.hide()
         # Letters are never turned into digits unasked: the box names the digits that would be saved, and
         # ticking it saves exactly those.
-        self.save_as_read = QCheckBox()
+        self.save_as_read = QCheckBox(self.tr("Save the digits its letters make"))
         self.save_as_read.hide()
 
     def _build_feedback(self) -> None:
@@ -121,6 +129,14 @@ class ContactDialog(QDialog):
                                                   self.save_anyway))
         form.addRow(self.tr("&Region"), self.region_choice)
         form.addRow(self.tr("N&otes"), _stacked(self.notes_field, self.notes_reason))
+        # The form makes each label the buddy of the holder it was given, which takes no focus: its
+        # shortcut (Alt+U) would then do nothing. It is the field's label.
+        for row, field in enumerate((self.name_field, self.number_field, self.region_choice,
+                                     self.notes_field)):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel):
+                label.setBuddy(field)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.duplicate_panel)

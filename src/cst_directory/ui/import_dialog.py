@@ -170,6 +170,8 @@ class ImportDialog(QDialog):
         unchosen = self.tr("Choose a column…")
         self.name_column = _column_choice(columns, unchosen, ("name", "display", "full", "contact"))
         self.number_column = _column_choice(columns, unchosen, ("phone", "mobile", "number", "tel", "cell"))
+        self.name_column.setAccessibleName(self.tr("Column of the names"))
+        self.number_column.setAccessibleName(self.tr("Column of the numbers"))
         self._choosing_columns = bool(columns)
         self.encoding = QComboBox()
         for label, encoding in ENCODINGS:
