@@ -40,7 +40,8 @@ CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractS
 def controls(root: QWidget) -> Iterator[QWidget]:
     """Every control in root, hidden ones included (they are shown when needed), and the buttons Qt adds
     (a line edit's clear button); not the parts of a list, table or combo box (headers, popups), which
-    a screen reader meets as the cells and items of that control's own interface."""
+    a screen reader meets as the cells and items of that control's own interface, nor a scroll area's
+    scroll bars or the menu bar's overflow button (its menus' items are checked on their own)."""
     for widget in [root, *root.findChildren(QWidget)]:
         if _part_of_a_view(widget, root):
             continue
