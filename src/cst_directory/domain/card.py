@@ -168,10 +168,8 @@ def fit_lines(heights: Sequence[float], first_side: float, other_sides: float,
             index += 1
             continue
         sides.append(tuple(current))
-        if max_sides is not None and len(sides) >= max_sides:
-            break
         current, room = [], other_sides
-        if height > room:
+        if (max_sides is not None and len(sides) >= max_sides) or height > room:
             break
     if current:
         sides.append(tuple(current))
@@ -180,5 +178,5 @@ def fit_lines(heights: Sequence[float], first_side: float, other_sides: float,
 
 def left_out_sentence(fit: CardFit) -> str:
     """The start of what the user is told when the wallet card is too small for what was chosen."""
-    entries = "entry does" if fit.left_out == 1 else "entries do"
-    return f"{fit.left_out} of the {fit.total} {entries} not fit on both sides of the wallet card"
+    verb = "does" if fit.left_out == 1 else "do"
+    return f"{fit.left_out} of the {fit.total} entries {verb} not fit on both sides of the wallet card"
