@@ -20,7 +20,8 @@ from cst_directory.ui.single_instance import Handover, hand_over
 # phonenumbers with its metadata, the single-instance server's Qt networking, and the dialogs.
 NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui.single_instance",
                           "cst_directory.ui.contact_dialog", "cst_directory.ui.about_dialog",
-                          "cst_directory.ui.guide_dialog",
+                          "cst_directory.ui.guide_dialog", "cst_directory.ui.card_dialog",
+                          "cst_directory.ui.card_pages", "PySide6.QtPrintSupport",
                           "cst_directory.ui.import_dialog", "cst_directory.storage.contact_files")
 NOT_FOR_A_LOOKUP = ("phonenumbers", "json", "platformdirs")
 

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scratch = _ScratchFolder()
     settings, settings_problem = _open_settings(home, scratch.path)
     window = MainWindow(directory, DirectorySearch(directory.region_index()), book, settings,
-                        data_folder=str(home), files=ContactFileAccess())
+                        data_folder=str(home), files=ContactFileAccess(), write_card=write_card_file)
     window.start(in_background=True)
     _report_start_problems(window, book, problem, settings_problem, separate)
     told = book.notice
@@ -176,6 +176,13 @@ class ContactFileAccess:
 
         return write_export_file(path, entries, file_format=FileFormat(file_format),
                                  with_sources=with_sources)
+
+
+def write_card_file(path: Path, data: bytes) -> None:
+    """The card's PDF written for the window, as a new file only: the widgets never open a file."""
+    from cst_directory.storage.new_files import write_new_file
+
+    write_new_file(path, data)
 
 
 class _ScratchFolder:

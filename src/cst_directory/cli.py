@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from cst_directory import __version__
+from cst_directory.cli_card import add_card_command, run_card
 from cst_directory.cli_files import add_file_commands, run_export, run_import
 from cst_directory.domain.book import ContactBook, DuplicateNumberError
 from cst_directory.domain.contacts import ContactDraft, ContactError
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("id", metavar="ID")
     commands.add_parser("guide", help="which number to call, situation by situation")
     add_file_commands(commands)
+    add_card_command(commands)
     return parser
 
 
@@ -109,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_import(args, book)
         if args.command == "export":
             return run_export(args, book)
+        if args.command == "card":
+            return run_card(args, book, directory)
         if writing:
             return _change(args, book)
         code = _show(args, book, directory)

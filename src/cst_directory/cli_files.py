@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,16 +86,24 @@ def run_export(args: argparse.Namespace, book: ContactBook) -> int:
     if not entries:
         return _fail("You have no contacts of your own to export: add some, or use --all for the whole "
                      "directory.", EXIT_USAGE)
-    try:
-        count = write_export_file(path, entries, file_format=file_format, with_sources=args.all)
-    except FileExistsError:
-        return _fail(f"{path} already exists: choose another name, or move that file away first.", EXIT_USAGE)
-    except OSError as exc:
-        return _fail(f"{path} could not be written ({exc.strerror}): choose a folder you can write to.",
-                     EXIT_USAGE)
+    problem = write_problem(path, lambda: write_export_file(path, entries, file_format=file_format,
+                                                            with_sources=args.all))
+    if problem:
+        return _fail(problem, EXIT_USAGE)
     what = "entries" if args.all else "contacts"
-    print(f"Exported {count:,} {what} to {path}.")
+    print(f"Exported {len(entries):,} {what} to {path}.")
     return EXIT_OK
+
+
+def write_problem(path: Path, write: Callable[[], object]) -> str | None:
+    """Write a new file with write(); None once written, else the sentence saying why it was not."""
+    try:
+        write()
+    except FileExistsError:
+        return f"{path} already exists: choose another name, or move that file away first."
+    except OSError as exc:
+        return f"{path} could not be written ({exc.strerror}): choose a folder you can write to."
+    return None
 
 
 def _print_preview(preview: ImportPreview) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.import_rows import FileRead, UnreadableFileError
+from cst_directory.storage.new_files import write_new_file
 
 # Larger than any phone's or mail program's export of a person's contacts: reading more would only make a
 # mistaken choice of file (a video, a disk image) slow to refuse.
@@ -66,19 +67,7 @@ def write_export_file(path: Path, entries: Iterable[Entry], *, file_format: File
         from cst_directory.storage.csv_contacts import write_csv_contacts as write
     chosen = list(entries)
     data = write(chosen, with_sources=with_sources)
-    # O_EXCL: never over another file; O_NOFOLLOW: never through a link left at that name.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            fd = -1
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        if fd != -1:
-            os.close(fd)
-        path.unlink(missing_ok=True)
-        raise
+    write_new_file(path, data)
     return len(chosen)
 
 

@@ -38,6 +38,7 @@ from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import fallback_sentence, region_sentence, suggestion_sentence
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.ui.card_actions import CardActions, CardWriter
 from cst_directory.ui.contact_actions import ContactActions
 from cst_directory.ui.contact_list import WATCH_INTERVAL_MS, ContactList
 from cst_directory.ui.detail_pane import DetailPane
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
                  settings: QSettings, *, open_url: UrlOpener = QDesktopServices.openUrl,
                  data_folder: str = "", files: ContactFiles | None = None,
                  choose_open: OpenChooser | None = None, choose_save: SaveChooser | None = None,
-                 parent: QWidget | None = None) -> None:
+                 write_card: CardWriter | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
         self._data_folder = data_folder
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
                                                             ("choose_save", choose_save)) if chooser}
             self.file_actions = FileActions(self.contact_list, files, self, **choosers)
             self.setAcceptDrops(True)
+        self.card_actions = None if write_card is None else CardActions(
+            self.contact_list, directory, write_card, self, region=self.region_choice.currentData)
         self._lay_out()
         self._connect()
         self._restore_settings()
@@ -240,6 +243,8 @@ class MainWindow(QMainWindow):
         if self.file_actions is not None:
             self.file_actions.install(self.menuBar())
             self.file_actions.said.connect(lambda text, warning: self.status.confirm(text, warning=warning))
+        if self.card_actions is not None:
+            self.card_actions.install(self.menuBar())
         self.contact_actions.install(self.menuBar(), self.list_view)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = help_menu.addAction(self.tr("&Which number do I call?"))
