@@ -211,7 +211,11 @@ class StartAtLogin:
     def is_on(self) -> bool:
         from cst_directory.storage.autostart import AutostartState, autostart_file, state_of
 
-        return state_of(autostart_file()) is not AutostartState.OFF
+        try:
+            return state_of(autostart_file()) is not AutostartState.OFF
+        except OSError:
+            # The folder cannot be looked in, so nothing can be written there either: shown as off.
+            return False
 
     def turn(self, on: bool) -> None:
         from cst_directory.storage.autostart import autostart_file, disable, enable

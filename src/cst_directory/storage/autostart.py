@@ -106,7 +106,15 @@ def exec_value(command: Sequence[str]) -> str:
 
 
 def state_of(path: Path) -> AutostartState:
-    kind = kind_of(path)
+    """Whether the entry is there and the app's own; AutostartError when its folder cannot be looked in."""
+    try:
+        kind = kind_of(path)
+    except NotADirectoryError:
+        # A file where a folder on the way should be: nothing can be at the name.
+        return AutostartState.OFF
+    except OSError as exc:
+        raise AutostartError(exc.errno or errno.EIO, f"Cannot look at {path} ({exc.strerror}): check that "
+                                                     "you may open that folder.") from None
     if kind is FileKind.MISSING:
         return AutostartState.OFF
     if kind is FileKind.REGULAR and _is_own_entry(path):

@@ -69,7 +69,8 @@ class TrayIcon(QObject):
         self.guide_action = QAction(self.tr("Which number do I call?"), self)
         self.guide_action.triggered.connect(self._show_guide)
         self.quit_action = QAction(self.tr("&Quit CST Directory"), self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # Not StandardKey.Quit: some platforms (and desktops without a theme plugin) bind nothing to it.
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.quit)
 
         self.keep_running_action = QAction(self.tr("&Keep running in the tray when closed"), self)
