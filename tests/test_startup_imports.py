@@ -17,11 +17,13 @@ from cst_directory.app import LISTEN_AT_THE_LATEST_MS
 from cst_directory.storage.instance import instance_socket
 from cst_directory.ui.single_instance import Handover, hand_over
 
-# phonenumbers with its metadata, the single-instance server's Qt networking, and the dialogs.
+# phonenumbers with its metadata, the single-instance server's Qt networking, the dialogs, and the tray
+# icon with its start-at-login entry.
 NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui.single_instance",
                           "cst_directory.ui.contact_dialog", "cst_directory.ui.about_dialog",
                           "cst_directory.ui.guide_dialog", "cst_directory.ui.card_dialog",
-                          "cst_directory.ui.card_pages", "PySide6.QtPrintSupport",
+                          "cst_directory.ui.card_pages", "PySide6.QtPrintSupport", "cst_directory.ui.tray",
+                          "cst_directory.storage.autostart",
                           "cst_directory.ui.import_dialog", "cst_directory.storage.contact_files")
 NOT_FOR_A_LOOKUP = ("phonenumbers", "json", "platformdirs")
 

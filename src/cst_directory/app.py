@@ -24,7 +24,7 @@ from cst_directory.storage.contact_store import ContactStore
 from cst_directory.storage.data_files import UnsafeFileError, ensure_private_file, keep_aside
 from cst_directory.storage.directory_file import DirectoryDataError, load_directory
 from cst_directory.storage.instance import InstanceLock, instance_socket, owner_is_someone_else
-from cst_directory.storage.paths import DataDirError, data_home
+from cst_directory.storage.paths import HOME_ENV, DataDirError, data_home
 from cst_directory.storage.resources import resources_dir
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from cst_directory.ui.main_window import MainWindow
     from cst_directory.ui.single_instance import InstanceServer
+    from cst_directory.ui.tray import LoginStart, TrayIcon
 
 SETTINGS_FILE = "settings.ini"
 EXIT_STORAGE = 3
@@ -44,6 +45,9 @@ FIRST_PAINT_TIMEOUT_MS = 30_000
 STARTING_OWNER_WAIT_MS = 10_000
 # The owner begins listening at its first paint, or after this if it has not painted by then.
 LISTEN_AT_THE_LATEST_MS = 2_000
+# Where there is no tray at first, it is looked for this often, this many times (a minute in all).
+TRAY_LOOK_INTERVAL_MS = 5_000
+TRAY_LOOKS = 12
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +111,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A window that is never painted (started minimised, say) must still be found by later launches.
         QTimer.singleShot(LISTEN_AT_THE_LATEST_MS, listener.start)
 
+    tray = _TrayStarter(window, directory, settings, app, _start_at_login(args.home))
+    # After the first paint, as the listener: the tray's modules are not needed to show the numbers.
+    window.first_painted.connect(lambda: QTimer.singleShot(0, tray.start))
+    QTimer.singleShot(LISTEN_AT_THE_LATEST_MS, tray.start)
+
     if args.query:
         window.set_query(args.query)
     if args.exit_after_show:
@@ -153,6 +162,73 @@ class _LaunchListener:
         self._closed = True
         if self._server is not None:
             self._server.close()
+
+
+class _TrayStarter:
+    """Puts the icon in the tray once the window is up. A desktop's tray may come up after the app (both
+    started at login), so where there is none yet it looks again for a while before giving up."""
+
+    def __init__(self, window: MainWindow, directory: BuiltinDirectory, settings: QSettings,
+                 app: QApplication, login_start: LoginStart | None) -> None:
+        self._window = window
+        self._directory = directory
+        self._settings = settings
+        self._app = app
+        self._login_start = login_start
+        self._looks_left = TRAY_LOOKS
+        self.tray: TrayIcon | None = None
+
+    def start(self) -> None:
+        if self.tray is not None or self._looks_left <= 0:
+            return
+        self._looks_left -= 1
+        from PySide6.QtCore import QTimer
+
+        from cst_directory.ui.tray import install_tray
+
+        self.tray = install_tray(self._window, self._directory, self._settings, self._app.windowIcon(),
+                                 login_start=self._login_start)
+        if self.tray is None and self._looks_left > 0:
+            QTimer.singleShot(TRAY_LOOK_INTERVAL_MS, self.start)
+
+
+class StartAtLogin:
+    """Starting this installation of the app at login, with the same data folder, through the XDG
+    autostart entry in storage."""
+
+    def __init__(self, home_option: str | None) -> None:
+        # A data folder named on the command line or in the environment is not known at login otherwise.
+        chosen = home_option or os.environ.get(HOME_ENV)
+        self._home = os.path.abspath(Path(chosen).expanduser()) if chosen else None
+
+    def command(self) -> list[str]:
+        from cst_directory.storage.autostart import launch_command
+
+        command = launch_command(frozen=bool(getattr(sys, "frozen", False)), executable=sys.executable,
+                                 argv0=sys.argv[0] if sys.argv else "")
+        return [*command, "--home", self._home] if self._home else command
+
+    def is_on(self) -> bool:
+        from cst_directory.storage.autostart import AutostartState, autostart_file, state_of
+
+        try:
+            return state_of(autostart_file()) is not AutostartState.OFF
+        except OSError:
+            # The folder cannot be looked in, so nothing can be written there either: shown as off.
+            return False
+
+    def turn(self, on: bool) -> None:
+        from cst_directory.storage.autostart import autostart_file, disable, enable
+
+        if on:
+            enable(autostart_file(), self.command())
+        else:
+            disable(autostart_file())
+
+
+def _start_at_login(home_option: str | None) -> StartAtLogin | None:
+    """Where the desktop reads XDG autostart entries (not Windows or macOS), what starts the app at login."""
+    return None if sys.platform in ("win32", "darwin") else StartAtLogin(home_option)
 
 
 class ContactFileAccess:

@@ -24,6 +24,7 @@ VCARD_SUFFIXES = (".vcf", ".vcard")
 IMPORT_SUFFIXES = (*VCARD_SUFFIXES, ".csv")
 VCARD_FILTER = "vCard (*.vcf)"
 CSV_FILTER = "CSV (*.csv)"
+FILE_MENU_NAME = "fileMenu"
 
 OpenChooser = Callable[[QWidget, str, str, str], tuple[str, str]]
 """(parent, caption, folder, filters) -> (path or "", filter chosen): QFileDialog.getOpenFileName."""
@@ -87,6 +88,8 @@ class FileActions(QObject):
 
     def install(self, menu_bar: QMenuBar) -> None:
         menu = menu_bar.addMenu(self.tr("&File"))
+        # Found by this name by what adds its own items to the File menu (the tray's settings).
+        menu.setObjectName(FILE_MENU_NAME)
         menu.addAction(self.import_action)
         menu.addSeparator()
         menu.addAction(self.export_action)
