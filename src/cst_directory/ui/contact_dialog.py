@@ -25,15 +25,17 @@ from cst_directory.domain.contacts import ContactDraft, ContactError, validate_c
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
 from cst_directory.domain.phone import Problem, format_as_you_type, keypad_digits
+from cst_directory.ui.appearance import Tints
 
 Saver = Callable[[ContactDraft, bool, bool], Entry]
 """Stores a draft: (draft, allow_unverified, allow_duplicate) -> the stored entry."""
 
-STYLE = """
-QLabel[role="reason"] { color: #a01010; }
-QLabel[role="failure"] { color: #a01010; font-weight: bold; }
-#duplicatePanel { background: #fff4d6; border: 1px solid #d9b44a; border-radius: 4px; }
-"""
+
+def _style(tints: Tints) -> str:
+    return (f'QLabel[role="reason"] {{ color: {tints.failure}; }}\n'
+            f'QLabel[role="failure"] {{ color: {tints.failure}; font-weight: bold; }}\n'
+            f"#duplicatePanel {{ background: {tints.bar_background}; color: {tints.bar_text}; "
+            "border: 1px solid #d9b44a; border-radius: 4px; }\n")
 
 
 class ContactDialog(QDialog):
@@ -50,7 +52,7 @@ class ContactDialog(QDialog):
         self._editing = entry
         self._duplicate: Entry | None = None
         self.setWindowTitle(self.tr("Edit contact") if entry else self.tr("Add contact"))
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(_style(Tints(self.palette())))
         self.setMinimumWidth(460)
         self._build_fields(regions)
         self._build_feedback()

@@ -28,15 +28,19 @@ from cst_directory.domain.guidance import (
     no_mail_sentence,
     report_mailto,
 )
+from cst_directory.ui.appearance import Tints
 
 CopyText = Callable[[str], None]
 UrlOpener = Callable[[QUrl], bool]
 
 _STEP_ROLE = Qt.ItemDataRole.UserRole
-STYLE = """
-#guideConfirmation { color: #1b7f3b; font-weight: bold; padding: 4px 2px; }
-#guideConfirmation[warning="true"] { color: #8a4b00; }
-"""
+
+
+def _style(tints: Tints) -> str:
+    return (f"#guideConfirmation {{ color: {tints.done}; font-weight: bold; padding: 4px 2px; }}\n"
+            f'#guideConfirmation[warning="true"] {{ color: {tints.caution}; }}\n')
+
+
 _COPIED = (StepKind.CALL, StepKind.DIAL, StepKind.WEB)
 
 
@@ -47,7 +51,7 @@ class GuideDialog(QDialog):
                  open_url: UrlOpener = QDesktopServices.openUrl, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Which number do I call?"))
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(_style(Tints(self.palette())))
         self._copy = copy
         self._open_url = open_url
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,13 +29,14 @@ from cst_directory.domain.entries import Entry
 from cst_directory.domain.errors import StorageError
 from cst_directory.domain.import_preview import ImportPreview, Outcome, PreviewRow
 from cst_directory.domain.import_rows import UnreadableFileError
+from cst_directory.ui.appearance import Tints
 
-STYLE = """
-#summary { font-weight: bold; padding: 2px 0; }
-#rowDetail { color: #444; }
-QLabel[role="failure"] { color: #a01010; font-weight: bold; }
-"""
-_SKIPPED = QColor("#8a4b00")
+
+def _style(tints: Tints) -> str:
+    return ("#summary { font-weight: bold; padding: 2px 0; }\n"
+            f'QLabel[role="failure"] {{ color: {tints.failure}; font-weight: bold; }}\n')
+
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -84,6 +85,8 @@ class PreviewModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Amber that is readable on this palette's background, light or dark.
+        self._skipped = QColor(Tints(QGuiApplication.palette()).caution)
         self._rows: tuple[PreviewRow, ...] = ()
 
     def show(self, rows: tuple[PreviewRow, ...]) -> None:
@@ -116,7 +119,7 @@ class PreviewModel(QAbstractTableModel):
             # Qt shows a tooltip that looks like markup as markup: escaped, it is always shown as typed.
             return "<p>" + html.escape(self.text(row, index.column())) + "</p>"
         if role == Qt.ItemDataRole.ForegroundRole and row.outcome is not Outcome.ADD:
-            return _SKIPPED
+            return self._skipped
         return None
 
     def text(self, row: PreviewRow, column: int) -> str:
@@ -147,7 +150,7 @@ class ImportDialog(QDialog):
         self._headers_for = headers
         self._csv = csv
         self.setWindowTitle(self.tr("Import contacts from %s") % file_name)
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(_style(Tints(self.palette())))
         self.resize(960, 480)
         self._build(columns)
         self._lay_out()

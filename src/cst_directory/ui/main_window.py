@@ -38,6 +38,7 @@ from cst_directory.domain.directory import BuiltinDirectory
 from cst_directory.domain.entries import Entry
 from cst_directory.domain.presenting import fallback_sentence, region_sentence, suggestion_sentence
 from cst_directory.domain.search import DirectorySearch
+from cst_directory.ui.appearance import Appearance, window_style, with_readable_selection
 from cst_directory.ui.card_actions import CardActions, CardWriter
 from cst_directory.ui.contact_actions import ContactActions
 from cst_directory.ui.contact_list import WATCH_INTERVAL_MS, ContactList
@@ -61,15 +62,6 @@ SPLITTER_KEY = "window/splitter"
 _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.Key_PageDown: 5}
 
-STYLE = """
-#bannerRow { background: #b00020; }
-#emergencyBanner { background: #b00020; color: white; font-weight: bold; padding: 10px 14px; }
-#notice { padding: 4px 2px; }
-#notice[warning="true"] { color: #8a4b00; font-weight: bold; }
-#confirmation { color: #1b7f3b; font-weight: bold; padding: 4px 2px; }
-#confirmation[warning="true"] { color: #8a4b00; }
-#warning { background: #fff4d6; color: #5a3b00; padding: 6px 14px; }
-"""
 
 
 class MainWindow(QMainWindow):
@@ -92,7 +84,8 @@ class MainWindow(QMainWindow):
         self.about_dialog: AboutDialog | None = None
         self.guide_dialog: GuideDialog | None = None
         self.setWindowTitle(APP_NAME)
-        self.setStyleSheet(STYLE)
+        self.appearance = Appearance(settings, self)
+        self._window_style = ""
 
         region_names: dict[str | None, str] = {r.id: r.name for r in directory.regions}
         region_names[None] = self.tr("National")
@@ -116,6 +109,7 @@ class MainWindow(QMainWindow):
         self.card_actions = None if write_card is None else CardActions(
             self.contact_list, directory, write_card, self, region=self.region_choice.currentData)
         self._lay_out()
+        self._restyle()
         self._connect()
         self._restore_settings()
         self.search_field.setFocus()
@@ -246,6 +240,11 @@ class MainWindow(QMainWindow):
         if self.card_actions is not None:
             self.card_actions.install(self.menuBar())
         self.contact_actions.install(self.menuBar(), self.list_view)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.large_text_action = view_menu.addAction(self.tr("&Large text, high contrast"))
+        self.large_text_action.setCheckable(True)
+        self.large_text_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.large_text_action.toggled.connect(self.appearance.set_large_text)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.guide_action = help_menu.addAction(self.tr("&Which number do I call?"))
         self.guide_action.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -268,6 +267,8 @@ class MainWindow(QMainWindow):
         # setCurrentIndex fires _region_chosen only on a change, so apply the region either way.
         self.region_choice.setCurrentIndex(max(position, 0))
         self.contact_list.set_preferred_region(self.region_choice.currentData())
+        self.appearance.restore()
+        self.large_text_action.setChecked(self.appearance.large_text)
 
     def start(self, *, in_background: bool = False) -> None:
         """Load the entries and begin watching for changes made elsewhere; in the background, the
@@ -425,6 +426,23 @@ class MainWindow(QMainWindow):
                 self.contact_list.move_selection(step)
                 return True
         return super().eventFilter(watched, event)
+
+    def _restyle(self) -> None:
+        # The list's selection is drawn from the window's palette, darkened where its text would not read.
+        selection = with_readable_selection(self.palette())
+        if selection != self.list_view.palette():
+            self.list_view.setPalette(selection)
+        style = window_style(self.palette())
+        # Setting a style sheet re-polishes every child: only when the palette really changed its colours.
+        if style != self._window_style:
+            self._window_style = style
+            self.setStyleSheet(style)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            # The desktop switched between light, dark or high contrast, or the built-in mode was toggled.
+            self._restyle()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
