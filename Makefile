@@ -141,6 +141,12 @@ screenshot: system-deps install
 	$(BIN)/python scripts/screenshot.py --output docs/import-preview.png --query "" \
 		--capture "Import contacts from" --step key:ctrl+i --step "type:$(CURDIR)/docs/import-example.vcf" \
 		--step key:Return --step key:Down --step key:Down --step key:Down --step key:Down --step key:Down
+	$(BIN)/python scripts/screenshot.py --output docs/screenshot-dark.png --palette dark
+	$(BIN)/python scripts/screenshot.py --output docs/screenshot-high-contrast.png --palette high-contrast
+	$(BIN)/python scripts/screenshot.py --output docs/screenshot-large-text.png --large-text
+	$(BIN)/python scripts/screenshot.py --output docs/screenshot-200-text.png --font-dpi 192 \
+		--screen 1920x1200x24 --size 1200x800
+	$(BIN)/python scripts/screenshot.py --output docs/screenshot-scale-2.png --scale 2 --screen 2200x1400x24
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis .artifacts

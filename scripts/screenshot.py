@@ -27,6 +27,37 @@ WINDOW_TIMEOUT = 60.0
 TOOL_TIMEOUT = 15.0
 
 
+# Xvfb runs no desktop to hand Qt a dark or high-contrast palette: for those pictures the app is started
+# through this launcher, which sets the palette a desktop would before the app's own start-up runs.
+PALETTE_LAUNCHER = """
+import sys
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+SCHEMES = {
+    "dark": {"Window": "#2b2b2b", "WindowText": "#e8e8e8", "Base": "#1e1e1e", "AlternateBase": "#262626",
+             "Text": "#e8e8e8", "Button": "#3a3a3a", "ButtonText": "#e8e8e8", "Highlight": "#3d6fb4",
+             "HighlightedText": "#ffffff", "PlaceholderText": "#a0a0a0", "ToolTipBase": "#3a3a3a",
+             "ToolTipText": "#e8e8e8", "Light": "#4a4a4a", "Midlight": "#404040", "Mid": "#303030",
+             "Dark": "#202020", "Shadow": "#000000"},
+    "high-contrast": {"Window": "#000000", "WindowText": "#ffffff", "Base": "#000000",
+                      "AlternateBase": "#000000", "Text": "#ffffff", "Button": "#000000",
+                      "ButtonText": "#ffffff", "Highlight": "#1aebff", "HighlightedText": "#000000",
+                      "PlaceholderText": "#ffffff", "ToolTipBase": "#000000", "ToolTipText": "#ffffff",
+                      "Light": "#ffffff", "Midlight": "#ffffff", "Mid": "#ffffff", "Dark": "#ffffff",
+                      "Shadow": "#ffffff"},
+}
+app = QApplication(sys.argv[:1])
+palette = QPalette()
+for role, colour in SCHEMES[sys.argv[1]].items():
+    palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+app.setPalette(palette)
+from cst_directory.app import main
+sys.exit(main(sys.argv[2:]))
+"""
+PALETTES = ("dark", "high-contrast")
+
+
 class ScreenshotError(Exception):
     """Why no screenshot was taken; printed as one line."""
 
@@ -150,7 +181,8 @@ def resize(display: str, window: str, size: tuple[int, int]) -> str:
 
 def take(app_command: Path, query: str, output: Path, *, screen: str, settle: float,
          steps: Sequence[str] = (), capture: str = WINDOW_NAME, size: tuple[int, int] | None = None,
-         contacts: Path | None = None) -> None:
+         contacts: Path | None = None, palette: str | None = None, large_text: bool = False,
+         qt_env: dict[str, str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="cst-screenshot-") as scratch:
         tmp = Path(scratch)
         if contacts is not None:
@@ -158,16 +190,24 @@ def take(app_command: Path, query: str, output: Path, *, screen: str, settle: fl
             (tmp / "home").mkdir(mode=0o700)
             shutil.copyfile(contacts, tmp / "home" / "contacts.db")
             (tmp / "home" / "contacts.db").chmod(0o600)
+        if large_text:
+            # As a user who turned on View → Large text, high contrast finds it at the next start.
+            (tmp / "home").mkdir(mode=0o700, exist_ok=True)
+            (tmp / "home" / "settings.ini").write_text("[view]\nlarge_text_high_contrast=true\n")
         runtime = tmp / "runtime"
         runtime.mkdir(mode=0o700)
         with xvfb(screen, tmp / "xvfb.log") as display:
             env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
                    "XDG_RUNTIME_DIR": str(runtime), "XDG_CONFIG_HOME": str(tmp / "config"),
                    "XDG_DATA_HOME": str(tmp / "data"), "XDG_CACHE_HOME": str(tmp / "cache")}
+            env.update(qt_env or {})
             env.pop("WAYLAND_DISPLAY", None)
             env.pop("CST_DIRECTORY_HOME", None)
             log = tmp / "app.log"
             command = [str(app_command), "--home", str(tmp / "home"), *([query] if query else [])]
+            if palette is not None:
+                python = app_command.parent / "python"
+                command = [str(python), "-c", PALETTE_LAUNCHER, palette, *command[1:]]
             with log.open("wb") as log_file:
                 app = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
                                        stderr=subprocess.STDOUT)
@@ -192,6 +232,15 @@ def take(app_command: Path, query: str, output: Path, *, screen: str, settle: fl
                 stop(app)
 
 
+def qt_environment(scale: float | None, font_dpi: int | None) -> dict[str, str]:
+    env: dict[str, str] = {}
+    if scale is not None:
+        env["QT_SCALE_FACTOR"] = f"{scale:g}"
+    if font_dpi is not None:
+        env["QT_FONT_DPI"] = str(font_dpi)
+    return env
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--output", type=Path, default=REPO_ROOT / "docs" / "screenshot.png",
@@ -210,6 +259,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="title of the window to capture (default: the main window)")
     parser.add_argument("--contacts", type=Path, metavar="FILE",
                         help="start with a copy of FILE as the contacts file (e.g. a damaged one)")
+    parser.add_argument("--palette", choices=PALETTES,
+                        help="start the app in a dark or high-contrast palette")
+    parser.add_argument("--large-text", action="store_true",
+                        help="start with View → Large text, high contrast turned on")
+    parser.add_argument("--scale", type=float, help="Qt's scale factor (QT_SCALE_FACTOR), e.g. 2")
+    parser.add_argument("--font-dpi", type=int,
+                        help="the font DPI Qt assumes (QT_FONT_DPI): 192 doubles text")
     args = parser.parse_args(argv)
 
     missing = [tool for tool in ("Xvfb", "xdotool", "import") if shutil.which(tool) is None]
@@ -222,7 +278,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         take(args.app, args.query, args.output, screen=args.screen, settle=args.settle, steps=args.step,
-             capture=args.capture, size=args.size, contacts=args.contacts)
+             capture=args.capture, size=args.size, contacts=args.contacts, palette=args.palette,
+             large_text=args.large_text, qt_env=qt_environment(args.scale, args.font_dpi))
     except (ScreenshotError, OSError, subprocess.SubprocessError) as exc:
         print(f"screenshot: {exc}", file=sys.stderr)
         return 1

@@ -169,6 +169,9 @@ def test_large_text_mode_from_the_view_menu_is_readable_and_remembered(
     assert str(settings.value(LARGE_TEXT_KEY)).lower() == "true"
     again = make_window()
     assert again.large_text_action.isChecked()
+    # Restored at start, the font reaches every widget, not only those polished later.
+    for widget in (again.list_view, again.banner, again.add_button, again.menuBar(), again.notice):
+        assert widget.font().pointSizeF() == pytest.approx(size * LARGE_TEXT_SCALE), widget
 
     again.large_text_action.trigger()
     assert QGuiApplication.font().pointSizeF() == pytest.approx(size)

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self.guide_dialog: GuideDialog | None = None
         self.setWindowTitle(APP_NAME)
         self.appearance = Appearance(settings, self)
+        # Before any widget is made: a font set later does not reach widgets not yet shown.
+        self.appearance.restore()
         self._window_style = ""
 
         region_names: dict[str | None, str] = {r.id: r.name for r in directory.regions}
@@ -267,7 +269,6 @@ class MainWindow(QMainWindow):
         # setCurrentIndex fires _region_chosen only on a change, so apply the region either way.
         self.region_choice.setCurrentIndex(max(position, 0))
         self.contact_list.set_preferred_region(self.region_choice.currentData())
-        self.appearance.restore()
         self.large_text_action.setChecked(self.appearance.large_text)
 
     def start(self, *, in_background: bool = False) -> None:
