@@ -1,5 +1,5 @@
 """What a screen reader sees: the real app on its own Xvfb, its own D-Bus session bus and AT-SPI bus, and
-the tree read through pyatspi, as Orca reads it.
+the tree read through pyatspi, as Orca reads it, and the announcement a copy sends heard there.
 
 Debian's python3-pyatspi is built for the system Python, not a virtual environment, so the tree is read by
 /usr/bin/python3 in a subprocess that prints it as JSON. Needs Xvfb, dbus-daemon, at-spi2-core and
@@ -101,7 +101,10 @@ def nodes(node: Node) -> Iterator[Node]:
         yield from nodes(child)
 
 
-def test_a_screen_reader_finds_the_list_the_search_field_and_999(display: str, tmp_path: Path) -> None:
+@contextmanager
+def accessible_app(display: str, tmp_path: Path) -> Iterator[tuple[dict[str, str], subprocess.Popen[bytes]]]:
+    """The app searching for 999, on its own display, session bus and accessibility bus, with its
+    accessibility bridge on as a screen reader would turn it on; yields the environment to read it in."""
     require_accessibility_stack()
     env = app_environment(display, tmp_path)
     env["QT_LINUX_ACCESSIBILITY_ALWAYS_ON"] = "1"
@@ -111,27 +114,34 @@ def test_a_screen_reader_finds_the_list_the_search_field_and_999(display: str, t
         launcher = subprocess.Popen([str(BUS_LAUNCHER), "--launch-immediately"], env=env,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
-        log = tmp_path / "app.log"
         try:
-            with log.open("wb") as log_file:
+            with (tmp_path / "app.log").open("wb") as log_file:
                 app = subprocess.Popen([sys.executable, "-m", "cst_directory.app", "--home",
                                         str(tmp_path / "cst-home"), "999"], env=env, stdin=subprocess.DEVNULL,
                                        stdout=log_file, stderr=subprocess.STDOUT)
             try:
-                ours: Node | None = None
-                deadline = time.monotonic() + TREE_TIMEOUT
-                while time.monotonic() < deadline and app.poll() is None:
-                    found = [tree for tree in read_tree(env) if tree["name"] == "CST Directory"]
-                    if found and any(node["name"] == "Directory entries" for node in nodes(found[0])):
-                        ours = found[0]
-                        break
-                    time.sleep(0.5)
+                yield env, app
             finally:
                 stop(app)
         finally:
             stop(launcher)
 
-    output = log.read_text(errors="replace")
+
+def wait_for_tree(env: dict[str, str], app: subprocess.Popen[bytes]) -> Node | None:
+    """The app's tree once its list is in it, or None."""
+    deadline = time.monotonic() + TREE_TIMEOUT
+    while time.monotonic() < deadline and app.poll() is None:
+        found = [tree for tree in read_tree(env) if tree["name"] == "CST Directory"]
+        if found and any(node["name"] == "Directory entries" for node in nodes(found[0])):
+            return found[0]
+        time.sleep(0.5)
+    return None
+
+
+def test_a_screen_reader_finds_the_list_the_search_field_and_999(display: str, tmp_path: Path) -> None:
+    with accessible_app(display, tmp_path) as (env, app):
+        ours = wait_for_tree(env, app)
+    output = (tmp_path / "app.log").read_text(errors="replace")
     assert ours is not None, (
         f"No application 'CST Directory' with a list in the AT-SPI tree. App output:\n{output}")
     everything = list(nodes(ours))
@@ -143,3 +153,42 @@ def test_a_screen_reader_finds_the_list_the_search_field_and_999(display: str, t
     assert rows, "The list 'Directory entries' has no rows in the AT-SPI tree"
     spoken = [row["name"] + " " + row["description"] for row in rows]
     assert any("nine nine nine" in text or "999" in text for text in spoken), spoken
+
+
+# Presses the detail pane's Copy button through AT-SPI, as a screen reader user would, and prints the
+# announcements heard in the next two seconds.
+LISTENER = r"""
+import json
+import pyatspi
+from gi.repository import GLib
+
+heard = []
+pyatspi.Registry.registerEventListener(lambda event: heard.append(str(event.any_data)), "object:announcement")
+
+def find(node):
+    if node.getRoleName() == "push button" and node.name == "Copy":
+        return node
+    for index in range(node.childCount):
+        child = node.getChildAtIndex(index)
+        found = find(child) if child is not None else None
+        if found is not None:
+            return found
+    return None
+
+desktop = pyatspi.Registry.getDesktop(0)
+apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
+button = find([app for app in apps if app is not None and app.name == "CST Directory"][0])
+GLib.timeout_add(300, lambda: button.queryAction().doAction(0) and False)
+GLib.timeout_add(2300, lambda: pyatspi.Registry.stop() or False)
+pyatspi.Registry.start()
+print(json.dumps(heard))
+"""
+
+
+def test_a_copy_is_announced_to_the_screen_reader(display: str, tmp_path: Path) -> None:
+    with accessible_app(display, tmp_path) as (env, app):
+        assert wait_for_tree(env, app) is not None, "The app did not appear in the AT-SPI tree"
+        result = subprocess.run([str(SYSTEM_PYTHON), "-c", LISTENER], env=env, capture_output=True, text=True,
+                                timeout=TREE_TIMEOUT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["Copied 999"], result.stdout
