@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from cst_directory.domain.contacts import ContactDraft
 from cst_directory.ui.contact_dialog import ContactDialog
 from cst_directory.ui.main_window import MainWindow
 from tests.ui.conftest import WindowFactory
+from tests.ui.test_contacts_in_window import open_dialog
 from tests.ui.test_import_dialog import CARDS, Chooser, open_import, vcard
 
 # The kinds of widget a person operates; anything else that takes focus from the keyboard counts too.
@@ -214,3 +216,22 @@ def test_tab_reaches_the_list_where_arrows_and_enter_copy(qtbot: QtBot, window: 
     assert QApplication.focusWidget() is window.list_view
     press(qtbot, Qt.Key.Key_Return)
     assert QGuiApplication.clipboard().text() == "116 123"
+
+
+def test_every_control_of_the_edit_contact_dialog_has_a_name(qtbot: QtBot, window: MainWindow) -> None:
+    window.contact_list.book.add(ContactDraft("Neighbour", "07911 123456", "south", "Spare key"))
+    window.contact_list.reload()
+    window.set_query("neighbour")
+    window.list_view.setFocus()
+    dialog = open_dialog(qtbot, window, Qt.Key.Key_F2, Qt.KeyboardModifier.NoModifier)
+    assert dialog.name_field.text() == "Neighbour"
+    assert_all_named(dialog)
+
+
+def test_every_control_of_the_guide_has_a_name(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    dialog = window.guide_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert list(controls(dialog)), "the walk found no controls in the guide: it would prove nothing"
+    assert_all_named(dialog)

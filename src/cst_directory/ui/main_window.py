@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -206,6 +207,14 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.warning)
         outer.addLayout(body, 1)
         self.setCentralWidget(central)
+        # Reading order, not creation order: find, narrow, act on the list, then the guide and undo, which
+        # sit apart from the flow (top right, bottom right).
+        pane = self.detail
+        chain = [self.search_field, self.region_choice, self.add_button, self.list_view, pane.scroll_area,
+                 pane.copy_button, pane.copy_international_button, pane.call_button, pane.favourite_button,
+                 pane.edit_button, pane.delete_button, self.guide_button, self.undo_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         contacts = self.contact_list
