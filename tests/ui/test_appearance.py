@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings
+from PySide6.QtCore import QPoint, QRect, QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
@@ -187,3 +187,46 @@ def test_a_damaged_setting_leaves_the_mode_off(make_window: WindowFactory, setti
     window = make_window()
     assert not window.large_text_action.isChecked()
     assert QGuiApplication.font().pointSizeF() == size
+
+
+def focus_change_contrast(widget: QWidget, qtbot: QtBot) -> float:
+    """How strongly the focused control's pixels differ from its unfocused ones: the focus indicator's
+    contrast against what was there before (WCAG 2.2 asks 3:1 of it)."""
+    window = widget.window()
+    window.activateWindow()
+    widget.clearFocus()
+    QApplication.processEvents()
+    before = grab(widget)
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(widget.hasFocus)
+    # What pressing Tab sets: styles show focus frames once the keyboard is in use, not after a click.
+    window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
+    QApplication.processEvents()
+    after = grab(widget)
+    assert before.size() == after.size()
+    best = 1.0
+    for y in range(after.height()):
+        for x in range(after.width()):
+            old, new = before.pixelColor(x, y), after.pixelColor(x, y)
+            if old != new:
+                best = max(best, contrast_ratio((old.red(), old.green(), old.blue()),
+                                                (new.red(), new.green(), new.blue())))
+    return best
+
+
+def test_the_focused_control_is_marked_in_every_palette(make_window: WindowFactory, qtbot: QtBot,
+                                                        palette_name: str) -> None:
+    window = make_window()
+    widgets = {"Which number?": window.guide_button, "Add contact": window.add_button,
+               "region": window.region_choice, "Copy": window.detail.copy_button,
+               "search": window.search_field}
+    faint = {name: round(focus_change_contrast(widget, qtbot), 2) for name, widget in widgets.items()}
+    assert {name: ratio for name, ratio in faint.items() if ratio < 3} == {}, palette_name
+
+
+def test_the_focused_control_is_marked_in_the_large_text_mode(make_window: WindowFactory, qtbot: QtBot,
+                                                              large_text_off_afterwards: None) -> None:
+    window = make_window()
+    window.large_text_action.trigger()
+    for widget in (window.guide_button, window.add_button, window.detail.copy_button):
+        assert focus_change_contrast(widget, qtbot) >= 3, widget
