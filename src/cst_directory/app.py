@@ -165,8 +165,9 @@ class _LaunchListener:
 
 
 class _TrayStarter:
-    """Puts the icon in the tray once the window is up. A desktop's tray may come up after the app (both
-    started at login), so where there is none yet it looks again for a while before giving up."""
+    """Puts the icon in the tray once the window is up, looking again for a while where there is none yet."""
+
+    # A desktop's tray may come up after the app when both start at login.
 
     def __init__(self, window: MainWindow, directory: BuiltinDirectory, settings: QSettings,
                  app: QApplication, login_start: LoginStart | None) -> None:
@@ -193,8 +194,7 @@ class _TrayStarter:
 
 
 class StartAtLogin:
-    """Starting this installation of the app at login, with the same data folder, through the XDG
-    autostart entry in storage."""
+    """Starts this installation at login, with the same data folder, through storage's XDG autostart entry."""
 
     def __init__(self, home_option: str | None) -> None:
         # A data folder named on the command line or in the environment is not known at login otherwise.

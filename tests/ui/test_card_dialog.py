@@ -26,6 +26,8 @@ TODAY = dt.date(2026, 12, 1)
 
 
 class Chooser:
+    """A save chooser that answers with a fixed file and records that it was asked."""
+
     def __init__(self, answer: str) -> None:
         self.answer = answer
         self.asked: list[str] = []
@@ -36,6 +38,8 @@ class Chooser:
 
 
 class PrintRecorder:
+    """A print runner that records what it was given to print."""
+
     def __init__(self) -> None:
         self.printed: list[tuple[Card, CardFormat]] = []
 

@@ -57,6 +57,8 @@ class FakeLoginStart:
 
 
 class QuitRecorder:
+    """Stands in for quitting the application and records that it was asked to."""
+
     def __init__(self) -> None:
         self.calls = 0
 

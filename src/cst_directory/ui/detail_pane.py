@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -52,15 +52,8 @@ class DetailPane(QFrame):
 
         self.name_label = QLabel()
         self.name_label.setWordWrap(True)
-        title_font = self.name_label.font()
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
-        title_font.setBold(True)
-        self.name_label.setFont(title_font)
         self.number_label = QLabel()
-        number_font = QFont(self.number_label.font())
-        number_font.setPointSizeF(number_font.pointSizeF() * 2)
-        number_font.setBold(True)
-        self.number_label.setFont(number_font)
+        self._size_headings()
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.international_label = QLabel()
         self.region_label = QLabel()
@@ -83,6 +76,20 @@ class DetailPane(QFrame):
         buttons, own_buttons = self._build_buttons()
         self._lay_out(buttons, own_buttons)
         self.show_entry(None)
+
+    def _size_headings(self) -> None:
+        # Set fonts do not follow the application's font: they are worked out again from the pane's own.
+        base = self.font()
+        for label, scale in ((self.name_label, 1.2), (self.number_label, 2.0)):
+            font = QFont(base)
+            font.setPointSizeF(base.pointSizeF() * scale)
+            font.setBold(True)
+            label.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._size_headings()
 
     def follow(self, contacts: ContactList) -> None:
         """Show the list's selected entry as the list allows, and act on it from the buttons."""

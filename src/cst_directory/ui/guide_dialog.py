@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QBrush, QDesktopServices, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -95,6 +95,14 @@ class GuideDialog(QDialog):
 
         self.steps.activated.connect(self._chosen)
         self.steps.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # The dialog is kept once opened: its colours follow a palette changed later, as the window's do.
+        if event.type() == QEvent.Type.PaletteChange:
+            style = _style(Tints(self.palette()))
+            if style != self.styleSheet():
+                self.setStyleSheet(style)
 
     def _fill(self, directory: BuiltinDirectory) -> None:
         heading_font = QFont(self.steps.font())
