@@ -23,7 +23,7 @@ NOT_BEFORE_FIRST_PAINT = ("phonenumbers", "PySide6.QtNetwork", "cst_directory.ui
                           "cst_directory.ui.contact_dialog", "cst_directory.ui.about_dialog",
                           "cst_directory.ui.guide_dialog", "cst_directory.ui.card_dialog",
                           "cst_directory.ui.card_pages", "PySide6.QtPrintSupport", "cst_directory.ui.tray",
-                          "cst_directory.storage.autostart",
+                          "cst_directory.storage.autostart", "cst_directory.ui.focus_ring",
                           "cst_directory.ui.import_dialog", "cst_directory.storage.contact_files")
 NOT_FOR_A_LOOKUP = ("phonenumbers", "json", "platformdirs")
 

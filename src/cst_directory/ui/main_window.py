@@ -65,6 +65,12 @@ _MOVES = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -5, Qt.Key.K
 
 
 
+def _use_focus_rings() -> None:
+    from cst_directory.ui.focus_ring import use_focus_rings
+
+    use_focus_rings()
+
+
 class MainWindow(QMainWindow):
     """Lays out the window and wires its widgets to the contact list, the actions and the clipboard."""
 
@@ -460,6 +466,9 @@ class MainWindow(QMainWindow):
             self._painted = True
             # Queued, so that whoever listens (the --exit-after-show path) acts after this paint is done.
             QTimer.singleShot(0, self.first_painted.emit)
+            # The ring shows only once the keyboard is used, so it can wait for the first paint: defining
+            # the style's Python overrides costs about 12 ms.
+            QTimer.singleShot(0, _use_focus_rings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
