@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
 
 from cst_directory.domain.contrast import MINIMUM_TEXT_CONTRAST, contrast_ratio
 
@@ -107,13 +108,15 @@ def high_contrast_palette() -> QPalette:
                  QPalette.ColorRole.Midlight):
         palette.setColor(role, white)
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText,
-                 QPalette.ColorRole.ToolTipText, QPalette.ColorRole.PlaceholderText, QPalette.ColorRole.Dark,
+                 QPalette.ColorRole.ToolTipText, QPalette.ColorRole.Dark,
                  QPalette.ColorRole.Shadow, QPalette.ColorRole.Mid):
         palette.setColor(role, black)
     palette.setColor(QPalette.ColorRole.Highlight, blue)
     palette.setColor(QPalette.ColorRole.HighlightedText, white)
     palette.setColor(QPalette.ColorRole.Link, blue)
-    # Greyed-out text must still be read: dark grey on white is 7:1.
+    # Greyed-out text and a field's hint must still be read, yet not pass for typed text: dark grey on
+    # white is 7:1.
+    palette.setColor(QPalette.ColorRole.PlaceholderText, QColor("#595959"))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#595959"))
     return palette
@@ -174,7 +177,6 @@ class Appearance(QObject):
             # A palette that sets nothing hands every colour back to the desktop, later changes included.
             QGuiApplication.setPalette(QPalette())
         QGuiApplication.setFont(font)
-        style_sheet = getattr(self._app, "setStyleSheet", None)
-        if style_sheet is not None:
-            style_sheet(HIGH_CONTRAST_STYLE if on else "")
+        if isinstance(self._app, QApplication):
+            self._app.setStyleSheet(HIGH_CONTRAST_STYLE if on else "")
         self.changed.emit()
